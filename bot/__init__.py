@@ -1,0 +1,1 @@
+"""Composition root: settings, the `newsbot` CLI, Telegram wiring and the offline console."""

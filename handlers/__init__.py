@@ -1,0 +1,1 @@
+"""Command logic and ingestion, independent of the transport (Telegram or console)."""

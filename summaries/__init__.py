@@ -1,0 +1,1 @@
+"""Pure, synchronous text processing: cleaning, sentences, summaries, quotes and speaker names."""
