@@ -1,0 +1,204 @@
+"""/latest, /summary and /search: reading the stored articles."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from data.models import Article
+from handlers import views
+from handlers.formatting import esc, format_date, truncate
+from handlers.paging import Page, more_button
+from handlers.replies import Button, Reply
+from handlers.requests import Request
+from handlers.runtime import Runtime
+from summaries.summarize import ALGORITHMS, summarize
+
+LATEST_DEFAULT = 5
+LATEST_MAX = 10
+SEARCH_PAGE = 5
+SUMMARY_DEFAULT = 3
+SUMMARY_MAX = 10
+MATCH_CHOICES = 5
+QUERY_MAX_CHARS = 200
+
+
+class UsageError(ValueError):
+    """The arguments cannot be understood; the message tells the user what to send instead."""
+
+
+def check_query(words: str, usage: str) -> str:
+    """Reject empty or oversized free-text arguments with a friendly explanation."""
+    words = " ".join(words.split())
+    if not words:
+        raise UsageError(usage)
+    if len(words) > QUERY_MAX_CHARS:
+        raise UsageError(
+            f"That is {len(words)} characters — please search with at most "
+            f"{QUERY_MAX_CHARS} (a few distinctive words work best)."
+        )
+    return words
+
+
+async def latest(rt: Runtime, request: Request) -> Reply:
+    """The newest articles with a two-sentence summary each, paged with a More button."""
+    args = request.args.split()
+    size = LATEST_DEFAULT
+    if args:
+        if len(args) > 1 or not args[0].isdigit() or not 1 <= int(args[0]) <= LATEST_MAX:
+            raise UsageError(f"Use /latest or /latest N with N from 1 to {LATEST_MAX}.")
+        size = int(args[0])
+    page = Page(request.page, size)
+    total = await rt.store.count_articles()
+    articles = await rt.store.latest(page.size, page.offset)
+    if not articles:
+        if total == 0:
+            return Reply("No articles yet. Admins can add some with /add.")
+        return Reply("No more articles — that was all of them.")
+    header = f"📰 <b>Latest articles</b> ({page.range_label(len(articles), total)})"
+    cards = [
+        views.article_card(a, rt.timezone, number=page.offset + i)
+        for i, a in enumerate(articles, start=1)
+    ]
+    return Reply(
+        header + "\n\n" + "\n\n".join(cards),
+        buttons=more_button("latest", page, total, " ".join(args)),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class SummaryArgs:
+    """Parsed /summary arguments: an article id or search words, a length, an algorithm."""
+
+    article_id: int | None
+    words: str
+    sentences: int
+    algorithm: str | None
+
+
+SUMMARY_USAGE = (
+    "Use /summary ID or /summary words from the title, optionally with a length and an "
+    f"algorithm: /summary 12 5 lexrank. Lengths go from 1 to {SUMMARY_MAX}; algorithms: "
+    + ", ".join(ALGORITHMS)
+    + "."
+)
+
+
+def parse_summary_args(args: str) -> SummaryArgs:
+    """`12`, `#12 5`, `rent strike 2`, `12 lexrank` → `SummaryArgs`."""
+    tokens = args.split()
+    algorithm = None
+    if tokens and tokens[-1].lower() in ALGORITHMS:
+        algorithm = tokens.pop().lower()
+    sentences = SUMMARY_DEFAULT
+    if len(tokens) >= 2 and tokens[-1].isdigit():
+        sentences = int(tokens.pop())
+        if not 1 <= sentences <= SUMMARY_MAX:
+            raise UsageError(f"Summaries have 1 to {SUMMARY_MAX} sentences.")
+    if len(tokens) == 1 and re.fullmatch(r"#?\d{1,12}", tokens[0]):
+        return SummaryArgs(int(tokens[0].lstrip("#")), "", sentences, algorithm)
+    return SummaryArgs(None, check_query(" ".join(tokens), SUMMARY_USAGE), sentences, algorithm)
+
+
+async def summary(rt: Runtime, request: Request) -> Reply:
+    """The summary of one article, found by id or by words (several matches → buttons)."""
+    parsed = parse_summary_args(request.args)
+    if parsed.article_id is not None:
+        article = await rt.store.get_article(parsed.article_id)
+        if article is None:
+            return Reply(
+                f"There is no article #{parsed.article_id}. "
+                "Try /latest or /search to find one."
+            )
+        return await _summary_reply(rt, article, parsed)
+    hits = await rt.store.search_articles(parsed.words, MATCH_CHOICES + 1)
+    if not hits:
+        return Reply(
+            f"No article matches “{esc(truncate(parsed.words, 60))}”. "
+            "Try fewer or different words, or /latest."
+        )
+    clear = _clear_match(parsed.words, [h.article.title for h in hits])
+    if clear is not None:
+        article = await rt.store.get_article(hits[clear].article.id)
+        if article is not None:
+            return await _summary_reply(rt, article, parsed)
+    suffix = _summary_suffix(parsed)
+    buttons = tuple(
+        (Button(truncate(f"#{h.article.id} {h.article.title}", 60),
+                f"summary 1 {h.article.id}{suffix}"),)
+        for h in hits[:MATCH_CHOICES]
+    )
+    lines = [f"Several articles match “{esc(truncate(parsed.words, 60))}” — which one?"]
+    lines += [
+        f"#{h.article.id} <b>{esc(h.article.title)}</b>" for h in hits[:MATCH_CHOICES]
+    ]
+    return Reply("\n".join(lines), buttons=buttons)
+
+
+def _summary_suffix(parsed: SummaryArgs) -> str:
+    suffix = f" {parsed.sentences}" if parsed.sentences != SUMMARY_DEFAULT else ""
+    return suffix + (f" {parsed.algorithm}" if parsed.algorithm else "")
+
+
+def _clear_match(words: str, titles: list[str]) -> int | None:
+    """Index of the one result that is clearly meant, or None when the user should choose.
+
+    Clear means: the only result, or the only title containing every query word.
+    """
+    if len(titles) == 1:
+        return 0
+    wanted = [w.casefold() for w in re.findall(r"\w+", words)]
+    containing = [
+        i for i, title in enumerate(titles)
+        if wanted and all(w in re.findall(r"\w+", title.casefold()) for w in wanted)
+    ]
+    return containing[0] if len(containing) == 1 else None
+
+
+async def _summary_reply(rt: Runtime, article: Article, parsed: SummaryArgs) -> Reply:
+    algorithm = parsed.algorithm or rt.summary_algorithm
+    sentences = await rt.store.get_summary(article.id, algorithm, parsed.sentences)
+    if sentences is None:
+        result = await rt.off_loop(
+            summarize,
+            article.body,
+            sentences=parsed.sentences,
+            algorithm=algorithm,
+            language=article.language,
+            title=article.title,
+        )
+        sentences = result.sentences
+        await rt.store.put_summary(article.id, algorithm, parsed.sentences, sentences)
+    when = format_date(article.published_at or article.added_at, rt.timezone)
+    return Reply(
+        views.summary_view(
+            article.title, article.outlet, article.author, when, article.id, article.url,
+            sentences, algorithm,
+        )
+    )
+
+
+SEARCH_USAGE = "Use /search followed by some words, e.g. /search harbour bridge."
+
+
+async def search(rt: Runtime, request: Request) -> Reply:
+    """Full-text search over titles and bodies, with snippets, paged."""
+    words = check_query(request.args, SEARCH_USAGE)
+    page = Page(request.page, SEARCH_PAGE)
+    total = await rt.store.count_search(words)
+    hits = await rt.store.search_articles(words, page.size, page.offset) if total else []
+    if not hits:
+        if total:
+            return Reply("No more results.")
+        return Reply(
+            f"Nothing found for “{esc(truncate(words, 60))}”. "
+            "Try other words, or fewer of them."
+        )
+    header = (
+        f"🔎 <b>{total} result{'s' if total != 1 else ''}</b> for “{esc(truncate(words, 60))}” "
+        f"({page.range_label(len(hits), total)})"
+    )
+    body = "\n\n".join(
+        views.search_hit(h, rt.timezone, page.offset + i) for i, h in enumerate(hits, start=1)
+    )
+    return Reply(header + "\n\n" + body, buttons=more_button("search", page, total, words))
