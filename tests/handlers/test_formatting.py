@@ -1,0 +1,103 @@
+"""Splitting and measuring Telegram HTML: replies must fit by construction."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from handlers.formatting import (
+    MESSAGE_LIMIT,
+    esc,
+    html_to_text,
+    link,
+    plain_length,
+    split_html,
+    truncate,
+    utf16_len,
+)
+
+_TAG = re.compile(r"</?([a-z]+)[^>]*>")
+
+
+def balanced(fragment: str) -> bool:
+    stack: list[str] = []
+    for match in _TAG.finditer(fragment):
+        name = match.group(1)
+        if match.group(0).startswith("</"):
+            if not stack or stack.pop() != name:
+                return False
+        else:
+            stack.append(name)
+    return not stack
+
+
+def test_escape_covers_html_specials() -> None:
+    assert esc('<b> & "x"') == "&lt;b&gt; &amp; &quot;x&quot;"
+    assert esc(None) == ""
+
+
+def test_link_only_for_http_urls() -> None:
+    assert link("https://a.example/x?a=1&b=2", "A") == '<a href="https://a.example/x?a=1&amp;b=2">A</a>'
+    assert link("javascript:alert(1)", "<x>") == "&lt;x&gt;"
+
+
+def test_utf16_counts_astral_characters_twice() -> None:
+    assert utf16_len("abc") == 3
+    assert utf16_len("📰") == 2
+    assert plain_length("<b>a&amp;b</b> 📰") == 6
+
+
+def test_short_text_is_one_message() -> None:
+    assert split_html("<b>hi</b>") == ["<b>hi</b>"]
+    assert split_html("   ") == []
+
+
+def test_long_text_splits_at_paragraphs_and_fits() -> None:
+    paragraph = "<b>Title</b>\n" + esc("Sentence & more. " * 20).strip()
+    text = "\n\n".join([paragraph] * 40)
+    chunks = split_html(text)
+    assert len(chunks) > 1
+    for chunk in chunks:
+        assert plain_length(chunk) <= MESSAGE_LIMIT
+        assert balanced(chunk)
+        assert chunk.startswith("<b>Title</b>")  # cut between paragraphs
+    assert html_to_text("\n\n".join(chunks)).count("Sentence & more.") == 40 * 20
+
+
+def test_a_giant_tagged_paragraph_is_cut_with_tags_reopened() -> None:
+    text = "<i>" + ("word " * 3000) + "</i>"
+    chunks = split_html(text)
+    assert len(chunks) >= 4
+    for chunk in chunks:
+        assert plain_length(chunk) <= MESSAGE_LIMIT
+        assert balanced(chunk)
+        assert chunk.startswith("<i>") and chunk.endswith("</i>")
+
+
+def test_entities_and_emoji_are_never_split() -> None:
+    text = ("&amp;📰" * 3000)
+    chunks = split_html(text, limit=100)
+    for chunk in chunks:
+        assert plain_length(chunk) <= 100
+        assert not re.search(r"&[a-z]*$", chunk)
+        assert "\ud83d" not in chunk
+    assert "".join(chunks) == text
+
+
+@pytest.mark.parametrize("limit", [1, 7, 50])
+def test_tiny_limits_still_make_progress(limit: int) -> None:
+    chunks = split_html("<b>" + "x" * 120 + "</b>", limit=limit)
+    assert all(plain_length(c) <= limit for c in chunks)
+    assert html_to_text("".join(chunks)) == "x" * 120
+
+
+def test_truncate_cuts_at_a_word() -> None:
+    assert truncate("one two three four", 10) == "one two…"
+    assert truncate("short", 10) == "short"
+
+
+def test_html_to_text_shows_link_targets() -> None:
+    assert html_to_text('<b>A &amp; B</b> <a href="https://x.example/">read</a>') == (
+        "A & B read (https://x.example/)"
+    )
