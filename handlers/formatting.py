@@ -88,44 +88,37 @@ def split_html(text: str, limit: int = MESSAGE_LIMIT) -> list[str]:
 def _cut(text: str, limit: int) -> tuple[str, str]:
     """Cut `text` once: the longest fitting head at the best boundary, and the rest."""
     # Closing tags add no parsed length, so the head may use the whole limit.
-    tokens = _TOKEN_RE.findall(text)
-    open_tags: list[tuple[str, str]] = []  # (name, opening tag) at each candidate cut
+    open_tags: list[tuple[str, str]] = []  # (name, opening tag) currently open
+    # priority -> (offset, open tags there, parsed length there) of the latest such boundary
+    best: dict[int, tuple[int, list[tuple[str, str]], int]] = {}
     used = 0
     pos = 0
-    best: dict[int, tuple[int, list[tuple[str, str]]]] = {}  # priority -> (offset, stack)
-    for token in tokens:
+    for token in _TOKEN_RE.findall(text):
         if token.startswith("<") and len(token) > 1:
             _track_tag(token, open_tags)
             pos += len(token)
             continue
-        if (token.startswith("&") and len(token) > 1) or len(token) == 1:
-            size = _token_length(token)
-            if used + size > limit:
-                break
+        # An entity is one indivisible unit; a text run is walked character by character.
+        units = [token] if token.startswith("&") and len(token) > 1 else list(token)
+        run = token if len(units) > 1 else ""
+        for index, unit in enumerate(units):
+            size = _token_length(unit)
+            if used + size > limit and best:
+                return _split_at(text, best, limit)
             used += size
-            pos += len(token)
-            continue
-        # A run of plain text: walk it character by character to find boundaries.
-        for index, ch in enumerate(token):
-            size = 2 if ord(ch) > 0xFFFF else 1
-            if used + size > limit:
-                break
-            used += size
-            offset = pos + index + 1
-            priority = _boundary_priority(token, index)
-            if priority:
-                best[priority] = (offset, list(open_tags))
-            best[0] = (offset, list(open_tags))
-        else:
-            pos += len(token)
-            continue
-        break
-    for priority in (4, 3, 2, 1, 0):
-        if priority in best:
-            offset, stack = best[priority]
-            break
-    else:  # pragma: no cover - limit < 1 is a caller bug
-        raise ValueError("limit too small to make progress")
+            pos += len(unit)
+            priority = _boundary_priority(run, index) if run else 0
+            best[priority] = best[0] = (pos, list(open_tags), used)
+    return _split_at(text, best, limit)
+
+
+def _split_at(
+    text: str, best: dict[int, tuple[int, list[tuple[str, str]], int]], limit: int
+) -> tuple[str, str]:
+    """Cut at the strongest boundary in the second half of the head (else the strongest),
+    closing the tags open there and reopening them after."""
+    late = [p for p, (_, _, used) in best.items() if used >= limit // 2]
+    offset, stack, _ = best[max(late or best)]
     closing = "".join(f"</{name}>" for name, _ in reversed(stack))
     reopening = "".join(tag for _, tag in stack)
     return text[:offset].rstrip() + closing, reopening + text[offset:].lstrip()
