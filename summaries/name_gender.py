@@ -1,0 +1,53 @@
+"""A guess at the grammatical gender of a given name, for resolving "he" and "she".
+
+Pronoun resolution only needs to rule out the obviously wrong antecedent ("she said" right
+after "John Smith" was mentioned), so a short list of common given names in English-language
+news is enough; an unknown name is compatible with any pronoun.
+"""
+
+from __future__ import annotations
+
+
+def _word_set(spaced: str) -> frozenset[str]:
+    """A set of words written as one whitespace-separated string (long lists stay readable)."""
+    return frozenset(spaced.split())
+
+
+_FEMALE = _word_set("""
+    mary patricia jennifer linda elizabeth barbara susan jessica sarah karen nancy lisa betty
+    margaret sandra ashley kimberly emily donna michelle dorothy carol amanda melissa deborah
+    stephanie rebecca sharon laura cynthia kathleen amy shirley angela helen anna brenda pamela
+    nicole emma samantha katherine christine debra rachel catherine carolyn janet ruth maria
+    heather diane virginia julie joyce victoria olivia kelly christina lauren joan evelyn judith
+    megan cheryl andrea hannah martha jacqueline frances gloria ann teresa kathryn sara janice
+    jean alice madison doris abigail julia judy grace denise amber marilyn beverly danielle
+    theresa sophia marie diana brittany natalie isabella charlotte rose alexis kayla jane
+    chrystia melanie catherine kathleen rachel jody jody christy caroline hillary kamala nancy
+    theresa angela ursula jacinda marine giorgia liz elise patty ginette mona carla andrea
+    jenny jen kate katie beth liz meg anne annie claire claudia sophie chloe ella mia zoe
+    erin leah tara tina vanessa monica wendy yvonne paula sylvia irene lucy nora eva ella
+    """)
+_MALE = _word_set("""
+    james robert john michael david william richard joseph thomas charles christopher daniel
+    matthew anthony mark donald steven paul andrew joshua kenneth kevin brian george timothy
+    ronald edward jason jeffrey ryan jacob gary nicholas eric jonathan stephen larry justin
+    scott brandon benjamin samuel gregory alexander frank patrick raymond jack dennis jerry
+    tyler aaron jose adam nathan henry douglas zachary peter kyle noah ethan jeremy walter
+    christian keith roger terry austin sean gerald carl harold dylan arthur lawrence jordan
+    jesse bryan billy bruce gabriel joe logan albert willie alan eugene russell vincent philip
+    bobby johnny bradley roy ralph randy howard wayne harry fred louis jim bill bob mike tom
+    dave dan steve tony chris vladimir volodymyr xi doug justin jagmeet pierre erin boris
+    emmanuel olaf joe barack hunter kim jean francois francois-philippe mohammed muhammad ali
+    ahmed omar hassan ivan sergei sergey dmitry alexei nikolai yuri igor andrei mikhail
+    jim ken ted ron rick nick matt greg jeff jon tim andy ben sam max leo hugo oliver liam
+    lucas mason elijah logan caleb luke owen isaac evan ian colin neil graham stuart gordon
+    """)
+
+
+def first_name_gender(name: str) -> str | None:
+    """ "m", "f" or None (unknown or used for both) for a given name, any case."""
+    key = name.casefold().rstrip(".")
+    female, male = key in _FEMALE, key in _MALE
+    if female == male:
+        return None
+    return "f" if female else "m"

@@ -1,0 +1,685 @@
+"""Quote extraction and speaker attribution for news articles, with rules instead of models.
+
+The pipeline is linear in the text: `quote_marks` pairs the quotation marks, `mentions` turns
+the text outside quotes into tokens (each quote one QUOTE token) and capitalised name runs, and
+this module decides, for each quoted span, whether it is speech and who said it:
+
+* cue patterns around the quote in its sentence: a speech verb with its subject before or
+  after the quote ("…,” Smith said / said Smith / Smith, the minister, said / Smith told
+  reporters: “…” / according to Smith);
+* a quote without a cue inherits the speaker of the previous quote, or the person the
+  preceding sentence introduced;
+* pronouns resolve to the last gender-compatible person, and a surname or title + surname
+  resolves to the most complete name the article gives for that person;
+* titles and appositives become the `role`; organisations and unnamed sources ("a senior
+  official", "the Kremlin") are kept as written.
+
+Short scare quotes and titles of works are dropped unless a speech verb attributes them.
+Indirect speech ("X said that …") is reported as kind "indirect" when asked for.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+from summaries.mentions import (
+    BREAK,
+    PRONOUN_GENDER,
+    QUOTE,
+    Mention,
+    Tokens,
+    find_mentions,
+    strip_possessive,
+)
+from summaries.name_gender import first_name_gender
+from summaries.quote_marks import MarkedSpan, find_quoted_spans
+from summaries.speech_verbs import SPEECH_VERBS, WEAK_FORMS
+
+QuoteKind = Literal["direct", "partial", "indirect"]
+
+
+@dataclass(frozen=True, slots=True)
+class Quote:
+    """One attributed quote; `start`/`end` index the analysed text (marks included)."""
+
+    start: int
+    end: int
+    text: str
+    speaker: str | None
+    role: str | None
+    kind: QuoteKind
+    verb: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class _Speaker:
+    name: str
+    role: str | None
+    person: bool
+    gender: str | None
+
+
+def _word_set(spaced: str) -> frozenset[str]:
+    """A set of words written as one whitespace-separated string (long lists stay readable)."""
+    return frozenset(spaced.split())
+
+
+# Words that may sit between a subject and its verb ("Smith also said", "she later told").
+_ADVERBS = _word_set(
+    """also later then once previously recently repeatedly often further simply just quickly
+    flatly separately earlier again has have had will would could may might can has
+    subsequently initially finally quietly publicly privately openly bluntly angrily
+    """
+)
+# A be-form before a speech verb makes it passive ("was told", "is said"): not attribution.
+_PASSIVE = _word_set("is was were are be been being")
+# Words that end a noun phrase walked backwards from a verb, or forwards from a quote.
+_NP_STOP = _word_set(
+    """that which who whom whose when while if because although though as and but or so than
+    is was were are be been being has have had do does did will would could should can may
+    might must not no yes it its this these those there here where what how why in on at
+    to from by with without into about after before since until over under during against
+    between through yesterday today tomorrow monday tuesday wednesday thursday friday saturday
+    sunday meanwhile however now also then still even only just
+    """
+)
+_DETERMINERS = _word_set("a an the one some many several two three four other another")
+_PERSON_PRONOUNS = frozenset({"he", "she"})
+_PLURAL_PRONOUNS = frozenset({"they", "we"})
+_SELF_PRONOUNS = frozenset({"i"})
+_SENTENCE_END = frozenset({".", "!", "?", "…"})
+# Abbreviations whose full stop does not end a sentence.
+_NO_BREAK_BEFORE_DOT = _word_set(
+    """mr mrs ms dr prof st sen rep gov gen lt col capt sgt rev hon jr sr no vs etc inc corp co
+    ltd jan feb mar apr jun jul aug sep sept oct nov dec"""
+)
+_TIME_WORDS = _word_set(
+    """monday tuesday wednesday thursday friday saturday sunday today yesterday tonight
+    earlier later recently"""
+)
+_MIN_UNATTRIBUTED_WORDS = 4
+_MAX_NP_TOKENS = 10
+_MAX_APPOSITIVE_TOKENS = 18
+_INHERIT_PARAGRAPHS = 2
+
+
+class _Article:
+    """Tokens, mentions and sentence structure of one article, shared by all quotes."""
+
+    def __init__(self, text: str, spans: list[MarkedSpan]) -> None:
+        self.text = text
+        self.spans = spans
+        self.tokens = Tokens(text, spans)
+        self.texts = self.tokens.texts
+        self.lower = [t.casefold() for t in self.texts]
+        self.mentions = find_mentions(text, self.tokens)
+        self.mention_at: dict[int, Mention] = {}
+        for mention in self.mentions:
+            for i in range(mention.first, mention.last + 1):
+                self.mention_at[i] = mention
+        self.sentence_of, self.sentence_starts = self._sentences()
+        self.paragraph_of = self._paragraphs()
+        self.registry = _NameRegistry(self.mentions)
+
+    def _sentences(self) -> tuple[list[int], list[int]]:
+        """Sentence index of every token, and the first token of every sentence."""
+        texts = self.texts
+        n = len(texts)
+        sentence_of = [0] * n
+        starts = [0]
+        current = 0
+        for i in range(n):
+            sentence_of[i] = current
+            if i + 1 < n and self._ends_sentence(i):
+                current += 1
+                starts.append(i + 1)
+        return sentence_of, starts
+
+    def _ends_sentence(self, i: int) -> bool:
+        token = self.texts[i]
+        following = self.texts[i + 1]
+        if token == BREAK:
+            return True
+        if token in _SENTENCE_END:
+            if following == QUOTE:
+                return True
+            previous = self.lower[i - 1] if i > 0 else ""
+            if previous in _NO_BREAK_BEFORE_DOT or (len(previous) == 1 and previous.isalpha()):
+                return False
+            if "." in previous:  # "U.S." ends a sentence only before a capitalised opener
+                return following[0].isupper() and following.casefold() in _OPENERS
+            return following[0].isupper() or following[0].isdigit() or following == BREAK
+        if token == QUOTE:
+            inner = self.text[self.tokens.starts[i] : self.tokens.ends[i]].rstrip("\"'’”»“ \n")
+            ends = inner.endswith((".", "!", "?", "…"))
+            # '“We won.” Smith said.' stays one sentence; '“We won.” The crowd cheered.' doesn't
+            return ends and following[0].isupper() and not self._attribution_follows(i + 1)
+        return False
+
+    def _attribution_follows(self, j: int) -> bool:
+        """A speech verb within the next few tokens, before any punctuation."""
+        for k in range(j, min(j + 6, len(self.texts))):
+            if self.lower[k] in SPEECH_VERBS:
+                return True
+            if not self.texts[k][0].isalnum():
+                return self.texts[k] == "." and k > j and "." not in self.texts[k - 1]
+        return False
+
+    def _paragraphs(self) -> list[int]:
+        paragraph_of = [0] * len(self.texts)
+        current = 0
+        for i, token in enumerate(self.texts):
+            paragraph_of[i] = current
+            if token == BREAK:
+                current += 1
+        return paragraph_of
+
+    def sentence_range(self, i: int) -> tuple[int, int]:
+        """First and one-past-last token index of the sentence holding token `i`."""
+        s = self.sentence_of[i]
+        first = self.sentence_starts[s]
+        end = self.sentence_starts[s + 1] if s + 1 < len(self.sentence_starts) else len(self.texts)
+        return first, end
+
+
+_OPENERS = _word_set(
+    """the a an he she it they we i but and in on at this that there his her their its as
+    when while after before however meanwhile"""
+)
+
+
+class _NameRegistry:
+    """Full person names of the article, to expand "Smith" or "Dr. Smith" to "Jane Smith"."""
+
+    def __init__(self, mentions: list[Mention]) -> None:
+        self._by_token: dict[str, list[tuple[int, str]]] = {}
+        self._counts: dict[str, int] = {}
+        self.genders: dict[str, str] = {}
+        for mention in mentions:
+            words = _words(mention.name)
+            if mention.person and len(words) >= 2:
+                self._counts[mention.name] = self._counts.get(mention.name, 0) + 1
+                for word in words:
+                    self._by_token.setdefault(word, []).append((mention.first, mention.name))
+                gender = mention.gender or first_name_gender(words[0])
+                if gender is not None:
+                    self.genders.setdefault(mention.name, gender)
+
+    def resolve(self, name: str, at: int) -> str | None:
+        """The most complete registered name containing all words of `name`, or None."""
+        words = _words(name)
+        if not words:
+            return None
+        candidates = self._by_token.get(words[-1], [])
+        best: tuple[int, int, int, int] | None = None
+        best_name: str | None = None
+        for position, full in candidates:
+            full_words = _words(full)
+            if not set(words) <= set(full_words):
+                continue
+            # prefer a surname match, then a name introduced before, then the more frequent
+            # and the longer name, then the most recent
+            score = (
+                int(full_words[-1] == words[-1]),
+                int(position <= at),
+                self._counts.get(full, 0) * 100 + len(full_words),
+                position if position <= at else -position,
+            )
+            if best is None or score > best:
+                best, best_name = score, full
+        return best_name
+
+
+def _words(name: str) -> list[str]:
+    return [w.casefold().rstrip(".") for w in strip_possessive(name).replace("’", "'").split()]
+
+
+class _Attributor:
+    """Finds and resolves the speaker of quotes and paraphrases in one article."""
+
+    def __init__(self, article: _Article) -> None:
+        self.a = article
+        # the people named so far as (token index, speaker), for pronoun resolution
+        self.last_speaker: tuple[int, _Speaker] | None = None
+
+    # -- subjects -----------------------------------------------------------------------
+
+    def subject_before(self, verb: int, floor: int) -> tuple[_Speaker | None, int]:
+        """The subject ending just before the verb at `verb` (not before token `floor`)."""
+        a = self.a
+        k = verb - 1
+        while k >= floor and a.lower[k] in _ADVERBS:
+            k -= 1
+        if k < floor or a.lower[k] in _PASSIVE:
+            return None, k
+        role: str | None = None
+        if a.texts[k] == ",":
+            # "Smith, the minister, said" or "The minister, Jane Smith, said"
+            comma = self._previous_comma(k, floor)
+            if comma is None:
+                return None, k
+            inner = self._np_speaker(comma + 1, k - 1)
+            if inner is not None and inner.person:
+                outer = self._np_backward(comma - 1, floor)
+                if outer is not None:
+                    role = a.text[a.tokens.starts[outer] : a.tokens.ends[comma - 1]]
+                return _Speaker(inner.name, role or inner.role, True, inner.gender), comma
+            role = a.text[a.tokens.starts[comma + 1] : a.tokens.ends[k - 1]].strip()
+            k = comma - 1
+        if k < floor:
+            return None, k
+        token = a.lower[k]
+        if token in PRONOUN_GENDER or token in _PLURAL_PRONOUNS or token in _SELF_PRONOUNS:
+            if token in ("his", "her", "him", "them", "us", "me"):
+                return None, k
+            return self.resolve_pronoun(token, k), k
+        start = self._np_backward(k, floor)
+        if start is None:
+            return None, k
+        speaker = self._np_speaker(start, k)
+        if speaker is not None and role is not None:
+            speaker = _Speaker(speaker.name, role, speaker.person, speaker.gender)
+        return speaker, start
+
+    def subject_after(self, j: int, ceiling: int) -> _Speaker | None:
+        """The subject of an inverted cue starting at `j` ("said Smith, the minister")."""
+        a = self.a
+        if j >= ceiling:
+            return None
+        token = a.lower[j]
+        if token in _PERSON_PRONOUNS or token in _PLURAL_PRONOUNS or token in _SELF_PRONOUNS:
+            return self.resolve_pronoun(token, j)
+        end = j
+        while (
+            end + 1 < ceiling
+            and end - j < _MAX_NP_TOKENS
+            and a.lower[end + 1] not in _NP_STOP
+            and (a.texts[end + 1][0].isalnum() or a.texts[end + 1] in ("-", "."))
+        ):
+            if a.texts[end + 1] == "." and (
+                end + 2 >= ceiling or not a.texts[end + 2][0].isupper()
+            ):
+                break
+            end += 1
+        if a.texts[j] == "." or not a.texts[j][0].isalnum():
+            return None
+        speaker = self._np_speaker(j, end)
+        if speaker is None:
+            return None
+        if end + 2 < ceiling and a.texts[end + 1] == ",":
+            # "said Smith, the minister, …": the appositive is the role
+            stop = end + 2
+            while (
+                stop < ceiling
+                and stop - end < _MAX_APPOSITIVE_TOKENS
+                and a.texts[stop] not in (",", ".", QUOTE, BREAK, ";")
+                and a.lower[stop] not in ("who", "which", "that")
+            ):
+                stop += 1
+            if stop > end + 2 and speaker.person and speaker.role is None:
+                role = a.text[a.tokens.starts[end + 2] : a.tokens.ends[stop - 1]]
+                speaker = _Speaker(speaker.name, role, True, speaker.gender)
+        return speaker
+
+    def subject_forward_then_verb(self, j: int, ceiling: int) -> tuple[_Speaker | None, int]:
+        """'…,” SUBJECT [, appositive,] [adverbs] VERB': the subject and the verb's index."""
+        a = self.a
+        k = j
+        while k < ceiling and k - j <= _MAX_NP_TOKENS + _MAX_APPOSITIVE_TOKENS:
+            token = a.lower[k]
+            if token in SPEECH_VERBS and k > j and a.texts[k][0].islower():
+                speaker, _ = self.subject_before(k, j)
+                return speaker, k
+            if token in (".", QUOTE, BREAK, ";", "?", "!", ":") or a.texts[k] == QUOTE:
+                break
+            k += 1
+        return None, -1
+
+    def _previous_comma(self, k: int, floor: int) -> int | None:
+        a = self.a
+        i = k - 1
+        while i >= floor and k - i <= _MAX_APPOSITIVE_TOKENS:
+            if a.texts[i] == ",":
+                return i
+            if a.texts[i] in (QUOTE, BREAK, ".", ";", ":"):
+                return None
+            i -= 1
+        return None
+
+    def _np_backward(self, k: int, floor: int) -> int | None:
+        """First token of the noun phrase ending at `k`, or None if `k` ends none."""
+        a = self.a
+        if not a.texts[k][0].isalnum():
+            return None
+        i = k
+        while i - 1 >= floor and k - (i - 1) < _MAX_NP_TOKENS:
+            previous = a.texts[i - 1]
+            low = a.lower[i - 1]
+            if low in _DETERMINERS:
+                i -= 1
+                break
+            if low in _NP_STOP or low in SPEECH_VERBS:
+                break
+            if (
+                previous == "."
+                and i - 2 >= floor
+                and "." in a.texts[i - 2] + "."
+                and (a.lower[i - 2] in _NO_BREAK_BEFORE_DOT or "." in a.texts[i - 2])
+            ):
+                i -= 1  # "U.S. Secretary"
+                continue
+            if not (previous[0].isalnum() or previous in ("-", "&")):
+                break
+            if low in ("of", "for") and i - 2 >= floor and a.texts[i - 2][0].isalnum():
+                i -= 1  # "Secretary of State", "a spokesperson for the ministry"
+                continue
+            i -= 1
+        while i <= k and a.texts[i][0].isupper() and a.lower[i] in _NP_STOP:
+            i += 1  # "However Smith said"
+        return i if i <= k else None
+
+    def _np_speaker(self, first: int, last: int) -> _Speaker | None:
+        """The speaker designated by tokens first..last: a person, an organisation, a group."""
+        a = self.a
+        if first > last:
+            return None
+        mention = a.mention_at.get(last)
+        words = a.text[a.tokens.starts[first] : a.tokens.ends[last]]
+        if mention is not None and mention.last == last:
+            name_start = a.text.find(mention.name, a.tokens.starts[mention.first])
+            if name_start < 0:
+                name_start = a.tokens.starts[mention.first]
+            resolved = a.registry.resolve(mention.name, last)
+            if resolved is not None:
+                role_text = a.text[a.tokens.starts[first] : name_start].strip(" ,")
+                role = role_text if role_text else mention.role
+                gender = mention.gender or a.registry.genders.get(resolved)
+                return _Speaker(resolved, role, True, gender)
+            if mention.person:
+                role_text = a.text[a.tokens.starts[first] : name_start].strip(" ,")
+                gender = mention.gender or first_name_gender(_words(mention.name)[0])
+                return _Speaker(mention.name, role_text or mention.role, True, gender)
+            if first < mention.first and a.lower[first] not in _DETERMINERS:
+                # "spokesperson Lu Kang" style is handled above; "minister Smith" lands here
+                # only when Smith is unknown: a lone capitalised word after role words
+                role_text = a.text[a.tokens.starts[first] : name_start].strip(" ,")
+                return _Speaker(mention.name, role_text, True, None)
+        if not any(t[0].isalpha() for t in a.texts[first : last + 1]):
+            return None
+        return _Speaker(strip_possessive(words), None, False, None)
+
+    def resolve_pronoun(self, pronoun: str, at: int) -> _Speaker | None:
+        """The last compatible person (he/she) or group (they/we) before token `at`."""
+        if pronoun in _SELF_PRONOUNS:
+            return self.last_speaker[1] if self.last_speaker else None
+        gender = PRONOUN_GENDER.get(pronoun)
+        if self.last_speaker is not None:
+            index, speaker = self.last_speaker
+            recent = self.a.paragraph_of[at] - self.a.paragraph_of[index] <= _INHERIT_PARAGRAPHS
+            if recent and _compatible(speaker, gender, pronoun):
+                return speaker
+        a = self.a
+        for mention in reversed(a.mentions):
+            if mention.last >= at:
+                continue
+            if at - mention.last > 400:
+                break
+            if pronoun in _PLURAL_PRONOUNS:
+                if not mention.person:
+                    return _Speaker(mention.name, None, False, None)
+                continue
+            resolved = a.registry.resolve(mention.name, mention.last)
+            if resolved is None and not mention.person:
+                continue
+            name = resolved or mention.name
+            speaker_gender = (
+                mention.gender or a.registry.genders.get(name) or first_name_gender(_words(name)[0])
+            )
+            candidate = _Speaker(name, mention.role, True, speaker_gender)
+            if _compatible(candidate, gender, pronoun):
+                return candidate
+        return None
+
+
+def _compatible(speaker: _Speaker, gender: str | None, pronoun: str) -> bool:
+    if pronoun in _PLURAL_PRONOUNS:
+        return not speaker.person
+    if not speaker.person:
+        return False
+    return gender is None or speaker.gender is None or speaker.gender == gender
+
+
+@dataclass(frozen=True, slots=True)
+class _Cue:
+    speaker: _Speaker | None
+    verb: str | None
+
+
+def _find_cue(at: _Attributor, q: int, partial: bool) -> _Cue | None:
+    """The attribution of the quote token `q` in its sentence, or None."""
+    a = at.a
+    first, end = a.sentence_range(q)
+    # 1. right after the quote: '…,” said Smith' / '…,” Smith said' / '…,” she added'
+    j = q + 1
+    while j < end and a.texts[j] in (",", "—", "–", "-"):
+        j += 1
+    if j < end:
+        if a.lower[j] in SPEECH_VERBS and a.texts[j][0].islower():
+            speaker = at.subject_after(j + 1, end)
+            if speaker is not None:
+                return _Cue(speaker, a.texts[j])
+        speaker, verb = at.subject_forward_then_verb(j, end)
+        if verb >= 0 and speaker is not None:
+            return _Cue(speaker, a.texts[verb])
+    # 2. "according to X" anywhere in the sentence
+    for k in range(first, end - 2):
+        if a.lower[k] == "according" and a.lower[k + 1] == "to":
+            speaker = at.subject_after(k + 2, end)
+            if speaker is not None:
+                return _Cue(speaker, None)
+    # 3. a verb before the quote in the same sentence, nearest first: 'Smith said: “…”'
+    best: _Cue | None = None
+    for k in range(q - 1, first - 1, -1):
+        if a.texts[k] == QUOTE and not partial:
+            # the other half of an interrupted quote: '“A,” she said, “B.”' is found anyway
+            pass
+        if a.lower[k] in SPEECH_VERBS and a.texts[k][0].islower():
+            weak = a.lower[k] in WEAK_FORMS
+            speaker, _ = at.subject_before(k, first)
+            if speaker is None and not weak and k + 1 < q:
+                speaker = at.subject_after(k + 1, q)
+                if speaker is not None and not _inverted_ok(a, k, q):
+                    speaker = None
+            if speaker is not None:
+                return _Cue(speaker, a.texts[k])
+    # 4. a verb later in the sentence: '… was “unworkable” in its form, Smith said.'
+    for k in range(q + 1, end):
+        if a.lower[k] in SPEECH_VERBS and a.texts[k][0].islower():
+            speaker, _ = at.subject_before(k, q + 1)
+            if speaker is None and k + 1 < end and a.texts[k - 1] == ",":
+                speaker = at.subject_after(k + 1, end)
+            if speaker is not None:
+                return _Cue(speaker, a.texts[k])
+    return best
+
+
+def _inverted_ok(a: _Article, verb: int, q: int) -> bool:
+    """'said Smith, “…”' but not 'said the plan was “…”'."""
+    return any(a.texts[k] == "," or a.texts[k] == ":" for k in range(verb + 1, q))
+
+
+def _word_count(text: str) -> int:
+    return len(text.split())
+
+
+def _is_title_case(text: str) -> bool:
+    """Titles of works and names in quotes: most words capitalised."""
+    words = [w for w in text.split() if w[0].isalpha()]
+    if not words:
+        return True
+    capitalised = sum(1 for w in words if w[0].isupper())
+    return capitalised == len(words) or (len(words) >= 3 and capitalised / len(words) >= 0.75)
+
+
+def _is_partial(a: _Article, q: int, inner: str) -> bool:
+    """A fragment embedded in running prose rather than a quoted sentence."""
+    first, _ = a.sentence_range(q)
+    previous = a.texts[q - 1] if q > first else None
+    if previous is None or previous in (":", BREAK):
+        return False
+    if previous == "," and q - 1 > first and a.lower[q - 2] in SPEECH_VERBS:
+        return False
+    if previous == "," and inner[:1].isupper():
+        return False  # the second half of an interrupted quote, or 'He said, “…”'
+    # 'he said “We …”' is a quoted sentence, not a fragment
+    return not (a.lower[q - 1] in SPEECH_VERBS and inner[:1].isupper())
+
+
+def extract_quotes(text: str, *, indirect: bool = True) -> tuple[Quote, ...]:
+    """All quotes of `text` with their speakers, in text order. Never raises on any text."""
+    if not text:
+        return ()
+    spans = find_quoted_spans(text)
+    article = _Article(text, spans)
+    at = _Attributor(article)
+    quotes: list[Quote] = []
+    last_quote_paragraph = -10
+    for span, q in zip(spans, article.tokens.quote_at, strict=True):
+        inner = span.inner_text(text)
+        words = _word_count(inner)
+        if words == 0:
+            continue
+        partial = _is_partial(article, q, inner)
+        cue = _find_cue(at, q, partial)
+        paragraph = article.paragraph_of[q]
+        if cue is None:
+            if words < _MIN_UNATTRIBUTED_WORDS or _is_title_case(inner):
+                continue  # a scare quote, a title, a nickname
+            speaker = _inherit(at, q, paragraph, last_quote_paragraph)
+            verb = None
+        else:
+            speaker, verb = cue.speaker, cue.verb
+        if speaker is not None and speaker.person:
+            at.last_speaker = (q, speaker)
+        last_quote_paragraph = paragraph
+        quotes.append(
+            Quote(
+                start=span.start,
+                end=span.end,
+                text=inner,
+                speaker=speaker.name if speaker else None,
+                role=speaker.role if speaker else None,
+                kind="partial" if partial else "direct",
+                verb=verb,
+            )
+        )
+    merged = _merge_partials(quotes, article)
+    if indirect:
+        merged = sorted(merged + _indirect_quotes(at), key=lambda quote: quote.start)
+    return tuple(merged)
+
+
+def _inherit(at: _Attributor, q: int, paragraph: int, last_quote_paragraph: int) -> _Speaker | None:
+    """The speaker of an uncued quote: the previous speaker, or the person just introduced."""
+    a = at.a
+    if at.last_speaker is not None:
+        index, speaker = at.last_speaker
+        if paragraph - a.paragraph_of[index] <= _INHERIT_PARAGRAPHS:
+            return speaker
+    first, _ = a.sentence_range(q)
+    for mention in reversed(a.mentions):
+        if mention.last >= q:
+            continue
+        if a.paragraph_of[q] - a.paragraph_of[mention.last] > 1:
+            break
+        if mention.person or a.registry.resolve(mention.name, mention.last):
+            name = a.registry.resolve(mention.name, mention.last) or mention.name
+            return _Speaker(name, mention.role, True, mention.gender)
+    del first, last_quote_paragraph
+    return None
+
+
+def _merge_partials(quotes: list[Quote], a: _Article) -> list[Quote]:
+    """Fragments of one mixed sentence with one speaker become one partial quote."""
+    out: list[Quote] = []
+    for quote in quotes:
+        previous = out[-1] if out else None
+        if (
+            previous is not None
+            and quote.kind == "partial"
+            and previous.kind == "partial"
+            and previous.speaker == quote.speaker
+            and _same_sentence(a, previous.start, quote.start)
+        ):
+            out[-1] = Quote(
+                start=previous.start,
+                end=quote.end,
+                text=f"{previous.text} … {quote.text}",
+                speaker=previous.speaker,
+                role=previous.role or quote.role,
+                kind="partial",
+                verb=previous.verb or quote.verb,
+            )
+            continue
+        out.append(quote)
+    return out
+
+
+def _same_sentence(a: _Article, start_a: int, start_b: int) -> bool:
+    index = {a.tokens.starts[q]: q for q in a.tokens.quote_at}
+    qa, qb = index.get(start_a), index.get(start_b)
+    return qa is not None and qb is not None and a.sentence_of[qa] == a.sentence_of[qb]
+
+
+def _indirect_quotes(at: _Attributor) -> list[Quote]:
+    """Reported speech without marks: 'X said (that) CLAUSE' and 'CLAUSE, X said.'"""
+    a = at.a
+    out: list[Quote] = []
+    starts = a.sentence_starts
+    for s, first in enumerate(starts):
+        end = starts[s + 1] if s + 1 < len(starts) else len(a.texts)
+        if any(a.texts[k] == QUOTE for k in range(first, end)):
+            continue
+        quote = _indirect_in_sentence(at, first, end)
+        if quote is not None:
+            out.append(quote)
+    return out
+
+
+def _indirect_in_sentence(at: _Attributor, first: int, end: int) -> Quote | None:
+    a = at.a
+    last = end - 1
+    while last > first and not a.texts[last][0].isalnum():
+        last -= 1
+    for k in range(first, end):
+        low = a.lower[k]
+        if low not in SPEECH_VERBS or low in WEAK_FORMS or not a.texts[k][0].islower():
+            continue
+        speaker, subject_start = at.subject_before(k, first)
+        if speaker is None:
+            continue
+        if k >= last - 1 and subject_start > first + 3 and a.texts[subject_start - 1] == ",":
+            # "CLAUSE, X said."
+            clause = (first, subject_start - 2)
+        else:
+            c = k + 1
+            while c < end and (a.lower[c] in _TIME_WORDS or a.lower[c] == "that"):
+                c += 1
+            if a.lower[k] in ("told", "tells", "asked", "urged"):
+                return None  # the object and the clause are not told apart without a parser
+            clause = (c, last)
+        cs, ce = clause
+        if ce - cs + 1 < _MIN_UNATTRIBUTED_WORDS:
+            return None
+        start, stop = a.tokens.starts[cs], a.tokens.ends[ce]
+        return Quote(
+            start=start,
+            end=stop,
+            text=a.text[start:stop],
+            speaker=speaker.name,
+            role=speaker.role,
+            kind="indirect",
+            verb=a.texts[k],
+        )
+    return None

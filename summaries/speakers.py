@@ -1,0 +1,209 @@
+"""Speaker names across articles: normalisation, variant matching and /who_said ranking.
+
+Quote extraction resolves a speaker inside one article; this module decides whether two names
+from different articles denote the same person, so the store can merge "Putin", "President
+Putin" and "Vladimir Putin" into one speaker while keeping Joe Biden apart from Hunter Biden.
+Everything is pure string logic: accents and case are folded, leading titles are dropped,
+and transliteration variants of a surname (Zelensky / Zelenskiy / Zelenskyy) fold to one key.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+
+def _word_set(spaced: str) -> frozenset[str]:
+    """A set of words written as one whitespace-separated string (long lists stay readable)."""
+    return frozenset(spaced.split())
+
+
+# Honorifics and office titles that may precede a name ("President Putin", "Dr. Tam"). They
+# never belong to the person's name, so they are removed before comparing or storing names.
+TITLE_WORDS = _word_set("""
+    mr mrs ms miss mx dr prof professor sir dame lord lady rev reverend fr father sister
+    bishop archbishop cardinal pope rabbi imam sheikh president vice prime minister premier
+    mayor deputy senator sen rep representative congressman congresswoman gov governor
+    lt gen general col colonel maj major capt captain sgt sergeant cpl corporal const
+    constable insp inspector supt superintendent det detective sheriff chief judge justice
+    attorney secretary chancellor king queen prince princess emperor ambassador commissioner
+    councillor councilor coun alderman mp mpp mla mna mep speaker leader chair chairman
+    chairwoman chairperson ceo cfo coach director spokesperson spokesman spokeswoman
+    officer minister critic treasurer auditor ombudsman commander admiral marshal
+    """)
+# Generational suffixes are part of the written name but not of the surname key.
+NAME_SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv"})
+# Common given-name short forms, so "Joe Biden" and "Joseph Biden" stay one person.
+NICKNAMES: dict[str, str] = {
+    "joe": "joseph",
+    "bill": "william",
+    "will": "william",
+    "bob": "robert",
+    "rob": "robert",
+    "mike": "michael",
+    "jim": "james",
+    "jimmy": "james",
+    "tom": "thomas",
+    "dick": "richard",
+    "rick": "richard",
+    "dave": "david",
+    "dan": "daniel",
+    "chris": "christopher",
+    "steve": "stephen",
+    "tony": "anthony",
+    "liz": "elizabeth",
+    "beth": "elizabeth",
+    "kate": "katherine",
+    "cathy": "catherine",
+    "sam": "samuel",
+    "ben": "benjamin",
+    "alex": "alexander",
+    "andy": "andrew",
+    "nick": "nicholas",
+    "matt": "matthew",
+    "pat": "patrick",
+    "ed": "edward",
+    "ted": "edward",
+    "jen": "jennifer",
+    "vlad": "vladimir",
+}
+# Spelling variants that transliteration from Cyrillic, Arabic, Chinese... produces; applied to
+# surname keys only, in order. Word-final -iy/-yy/-ii/-yi all render the same sound.
+_TRANSLIT_RULES: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"(?:iy|yy|ii|yi|ij)$"), "y"),
+    (re.compile(r"ph"), "f"),
+    (re.compile(r"kh"), "h"),
+    (re.compile(r"q(?!u)"), "k"),
+    (re.compile(r"w"), "v"),
+    (re.compile(r"(.)\1+"), r"\1"),
+)
+_TOKEN = re.compile(r"[^\W_](?:[\w'’\-]*[^\W_])?")
+
+
+def _fold(text: str) -> str:
+    """Casefold and strip accents; letters of scripts without accents are kept as they are."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+
+
+def _name_tokens(name: str) -> list[str]:
+    """Folded name tokens with leading titles, possessives and apostrophes removed."""
+    tokens = [t.replace("’", "'") for t in _TOKEN.findall(_fold(name))]
+    tokens = [t[:-2] if t.endswith("'s") else t for t in tokens]
+    tokens = [t.replace("'", "") for t in tokens if t]
+    while len(tokens) > 1 and tokens[0] in TITLE_WORDS:
+        tokens.pop(0)
+    return tokens
+
+
+def normalize_name(name: str) -> str:
+    """Case- and accent-free name without leading titles: "Dr. José Núñez" → "jose nunez"."""
+    return " ".join(_name_tokens(name))
+
+
+def _surname(tokens: list[str]) -> str:
+    while len(tokens) > 1 and tokens[-1] in NAME_SUFFIXES:
+        tokens = tokens[:-1]
+    return tokens[-1] if tokens else ""
+
+
+def _translit_key(token: str) -> str:
+    for pattern, replacement in _TRANSLIT_RULES:
+        token = pattern.sub(replacement, token)
+    return token
+
+
+def surname_key(name: str) -> str:
+    """The last name as a matching key: folded, and with transliteration variants merged.
+
+    "Volodymyr Zelenskyy", "Zelenskiy" and "President Zelensky" all give "zelensky"; "" when
+    the name has no word at all.
+    """
+    return _translit_key(_surname(_name_tokens(name)))
+
+
+def _edit_distance(a: str, b: str, limit: int) -> int:
+    """Levenshtein distance, or `limit + 1` as soon as it must exceed `limit` (names are short)."""
+    if abs(len(a) - len(b)) > limit:
+        return limit + 1
+    previous = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        current = [i]
+        for j, cb in enumerate(b, 1):
+            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb)))
+        if min(current) > limit:
+            return limit + 1
+        previous = current
+    return previous[-1]
+
+
+def _surnames_match(a: str, b: str) -> bool:
+    if a == b:
+        return True
+    ka, kb = _translit_key(a), _translit_key(b)
+    if ka == kb:
+        return True
+    # a typo or an unlisted spelling variant, tolerated only in long names where it cannot
+    # turn one common surname into another (Lee/Li, Kim/Kin stay apart)
+    shorter = min(len(ka), len(kb))
+    allowed = 2 if shorter >= 10 else 1 if shorter >= 6 else 0
+    return allowed > 0 and _edit_distance(ka, kb, allowed) <= allowed
+
+
+def _given_names_compatible(a: str, b: str) -> bool:
+    """ "J" ~ "Joe", "Joe" ~ "Joseph", "Vladimir" ~ "Vladimir"; "Joe" ≁ "Hunter"."""
+    a, b = NICKNAMES.get(a, a), NICKNAMES.get(b, b)
+    if a == b or (len(a) == 1 and b.startswith(a)) or (len(b) == 1 and a.startswith(b)):
+        return True
+    return min(len(a), len(b)) >= 6 and _edit_distance(a, b, 1) <= 1
+
+
+def same_person(a: str, b: str) -> bool:
+    """Whether two names (from any articles) plausibly denote the same person.
+
+    The surnames must match (case, accents, transliteration and a small typo tolerated);
+    given names, when both names have one, must be compatible. A bare surname matches any
+    full name with that surname: within a news archive "Putin" is Vladimir Putin.
+    """
+    ta, tb = _name_tokens(a), _name_tokens(b)
+    if not ta or not tb:
+        return False
+    sa, sb = _surname(ta), _surname(tb)
+    if not _surnames_match(sa, sb):
+        return False
+    if len(ta) == 1 or len(tb) == 1:
+        return True
+    shorter, longer = sorted((ta, tb), key=len)
+    if len(shorter) < len(longer) and longer[-len(shorter) :] == shorter:
+        return True  # a compound surname on its own: "Le Drian" ~ "Jean-Yves Le Drian"
+    return _given_names_compatible(ta[0], tb[0])
+
+
+def _similarity(a: str, b: str) -> float:
+    """1 - normalised edit distance, in 0..1."""
+    if not a or not b:
+        return 0.0
+    longest = max(len(a), len(b))
+    return 1.0 - _edit_distance(a, b, longest) / longest
+
+
+def name_match_score(query: str, name: str) -> float:
+    """How well a /who_said query designates a speaker name, from 0 (unrelated) to 1 (same).
+
+    Exact normalised equality scores 1.0; the same person written differently (surname only,
+    a title, a transliteration variant) 0.9; otherwise the edit similarity of the whole name or
+    of the surname, scaled to stay below those, so a one-letter typo in a long name still ranks
+    high (about 0.8) while a different first name with the same surname stays low.
+    """
+    tq, tn = _name_tokens(query), _name_tokens(name)
+    if not tq or not tn:
+        return 0.0
+    if tq == tn:
+        return 1.0
+    if same_person(query, name):
+        return 0.9
+    fuzzy = max(_similarity(" ".join(tq), " ".join(tn)), _similarity(tq[-1], _surname(tn)))
+    score = 0.85 * fuzzy
+    if len(tq) > 1 and len(tn) > 1 and not _given_names_compatible(tq[0], tn[0]):
+        score = min(score, 0.5)  # Hunter Biden is not a typo of Joe Biden
+    return round(score, 3)

@@ -1,0 +1,191 @@
+"""Quote extraction and attribution on short original news-style texts."""
+
+from __future__ import annotations
+
+import pytest
+
+from summaries.quotes import Quote, extract_quotes
+
+
+def _direct(text: str) -> list[Quote]:
+    return [q for q in extract_quotes(text, indirect=False)]
+
+
+def _by_text(quotes: list[Quote], fragment: str) -> Quote:
+    return next(q for q in quotes if fragment in q.text)
+
+
+@pytest.mark.parametrize(
+    ("opening", "closing"),
+    [("“", "”"), ('"', '"'), ("«", "»"), ("„", "“"), ("‘", "’")],
+)
+def test_every_mark_style_gives_one_direct_quote_with_offsets(opening: str, closing: str) -> None:
+    text = f"{opening}The harbour will reopen next spring,{closing} said Mara Quill."
+    (quote,) = _direct(text)
+    assert quote.kind == "direct"
+    assert quote.speaker == "Mara Quill"
+    assert quote.verb == "said"
+    assert text[quote.start : quote.end].startswith(opening)
+    assert text[quote.end - 1] == closing
+    assert quote.text == "The harbour will reopen next spring,"
+
+
+def test_speaker_before_verb_and_appositive_role() -> None:
+    text = (
+        "Talia Brennick, the regional fisheries minister, said the quota is final.\n\n"
+        "“We counted every boat twice before deciding,” Brennick said."
+    )
+    quote = _direct(text)[0]
+    assert quote.speaker == "Talia Brennick"
+
+
+def test_appositive_between_name_and_verb_becomes_role() -> None:
+    text = (
+        "“No vessel leaves the port without an inspection,” Oren Vasquez, the harbour master, said."
+    )
+    (quote,) = _direct(text)
+    assert quote.speaker == "Oren Vasquez"
+    assert quote.role == "the harbour master"
+
+
+def test_title_before_name_becomes_role() -> None:
+    text = "Fisheries Minister Talia Brennick said: “The season opens on Monday for everyone.”"
+    (quote,) = _direct(text)
+    assert quote.speaker == "Talia Brennick"
+    assert quote.role == "Fisheries Minister"
+
+
+def test_trailing_title_appositive_after_inverted_verb() -> None:
+    text = "“The talks are over for this year,” said Ilya Marchenko, the Russian Trade Minister."
+    (quote,) = _direct(text)
+    assert quote.speaker == "Ilya Marchenko"
+    assert quote.role == "the Russian Trade Minister"
+
+
+def test_interrupted_quote_gives_both_halves_to_the_speaker() -> None:
+    text = "“We are ready,” Dana Okafor said, “and we have been ready for months.”"
+    quotes = _direct(text)
+    assert [q.speaker for q in quotes] == ["Dana Okafor", "Dana Okafor"]
+
+
+def test_multi_paragraph_quote_is_one_quote() -> None:
+    text = (
+        "Petra Lindqvist spoke at the opening of the bridge on Tuesday.\n\n"
+        "“This crossing took eleven years to build and it shows.\n\n"
+        "“Every bolt was checked by hand, and every one of them held,” she said."
+    )
+    quotes = _direct(text)
+    assert len(quotes) == 1
+    assert quotes[0].speaker == "Petra Lindqvist"
+    assert "Every bolt" in quotes[0].text and "“" not in quotes[0].text
+
+
+def test_pronoun_resolves_to_last_compatible_person() -> None:
+    text = (
+        "Jonas Whitfield met Maria Estevez at the summit.\n\n"
+        "“The numbers do not add up at all,” she said."
+    )
+    (quote,) = _direct(text)
+    assert quote.speaker == "Maria Estevez"
+
+
+def test_surname_and_title_surname_resolve_to_full_name() -> None:
+    text = (
+        "Governor Ruth Abernathy opened the hearing on Friday.\n\n"
+        "“We will not close a single rural clinic,” Abernathy said.\n\n"
+        "“Not this year and not next year either,” Ms. Abernathy added."
+    )
+    quotes = _direct(text)
+    assert [q.speaker for q in quotes] == ["Ruth Abernathy", "Ruth Abernathy"]
+
+
+def test_uncued_quote_inherits_previous_speaker() -> None:
+    text = (
+        "“The storm moved faster than any model predicted,” meteorologist Kwame Asante said.\n\n"
+        "“We had about forty minutes of warning and used every one of them.”"
+    )
+    quotes = _direct(text)
+    assert [q.speaker for q in quotes] == ["Kwame Asante", "Kwame Asante"]
+
+
+def test_organisations_and_unnamed_sources_are_kept_as_written() -> None:
+    text = (
+        "“The shipment was never authorised by anyone here,” a senior customs official said.\n\n"
+        "“These claims are baseless and deeply irresponsible,” the Kremlin said."
+    )
+    quotes = _direct(text)
+    assert quotes[0].speaker == "a senior customs official"
+    assert quotes[1].speaker == "the Kremlin"
+
+
+def test_according_to_and_told_reporters() -> None:
+    text = (
+        "“The dam is safe for now,” according to Lena Varga.\n\n"
+        "Samuel Okoye told reporters: “We will rebuild the levee before winter comes.”"
+    )
+    quotes = _direct(text)
+    assert [q.speaker for q in quotes] == ["Lena Varga", "Samuel Okoye"]
+    assert quotes[1].verb == "told"
+
+
+def test_mixed_quote_keeps_the_fragment_as_partial() -> None:
+    text = 'Mayor Hal Dumont said the new budget was "a gift to developers and nobody else."'
+    (quote,) = _direct(text)
+    assert quote.kind == "partial"
+    assert quote.speaker == "Hal Dumont"
+    assert quote.text == "a gift to developers and nobody else."
+
+
+def test_scare_quotes_and_titles_are_not_speech() -> None:
+    text = (
+        "The so-called “peacekeeping” troops arrived on Monday.\n\n"
+        "Critics compared the plan to the film “Gone With The Wind Forever” last week."
+    )
+    assert _direct(text) == []
+
+
+def test_short_quote_kept_when_a_speech_verb_attributes_it() -> None:
+    text = "Nadia Ferrante called the proposal “reckless” on Thursday."
+    (quote,) = _direct(text)
+    assert quote.speaker == "Nadia Ferrante"
+    assert quote.kind == "partial"
+
+
+def test_indirect_speech_only_when_asked() -> None:
+    text = "Colm Brady said that the ferry service would resume on Saturday morning."
+    assert extract_quotes(text, indirect=False) == ()
+    (quote,) = extract_quotes(text)
+    assert quote.kind == "indirect"
+    assert quote.speaker == "Colm Brady"
+    assert quote.text == "the ferry service would resume on Saturday morning"
+
+
+def test_apostrophes_and_inch_marks_do_not_derail_later_quotes() -> None:
+    text = (
+        "The players' union rejected the 12\" pitch and the club's rules.\n\n"
+        "“We will keep talking until there is a deal,” said Anika Rao."
+    )
+    (quote,) = _direct(text)
+    assert quote.speaker == "Anika Rao"
+
+
+def test_missing_closing_mark_stays_in_its_paragraph() -> None:
+    text = (
+        "“The plant will close in March and nobody told us, said one worker.\n\n"
+        "The company declined to comment on the closure.\n\n"
+        "“We followed every rule in the book,” said Bram Kessler."
+    )
+    quotes = _direct(text)
+    assert quotes[-1].speaker == "Bram Kessler"
+    assert all("declined" not in q.text for q in quotes)
+
+
+def test_names_with_apostrophes_hyphens_and_other_scripts() -> None:
+    text = (
+        "“The coastline has changed beyond recognition,” said Siobhán O'Donnell-Kerr.\n\n"
+        "“Мы будем работать дальше вместе,” сказал Иван Петров.\n\n"
+        "“我们会继续努力工作的朋友们”"
+    )
+    quotes = extract_quotes(text)
+    assert quotes[0].speaker == "Siobhán O'Donnell-Kerr"
+    assert len(quotes) >= 2

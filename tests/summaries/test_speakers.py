@@ -1,0 +1,62 @@
+"""Matching speaker names across articles."""
+
+from __future__ import annotations
+
+import pytest
+
+from summaries.speakers import name_match_score, normalize_name, same_person, surname_key
+
+
+def test_normalize_name_folds_case_accents_and_titles() -> None:
+    assert normalize_name("Dr. José Núñez") == "jose nunez"
+    assert normalize_name("President Putin") == "putin"
+    assert normalize_name("  ") == ""
+
+
+def test_surname_key_merges_transliterations() -> None:
+    keys = {surname_key(n) for n in ("Zelensky", "Volodymyr Zelenskiy", "President Zelenskyy")}
+    assert len(keys) == 1
+    assert surname_key("Martin Luther King Jr.") == "king"
+    assert surname_key("") == ""
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("Putin", "Vladimir Putin"),
+        ("President Putin", "Vladimir Putin"),
+        ("Zelensky", "Volodymyr Zelenskyy"),
+        ("JOE BIDEN", "joe biden"),
+        ("Joe Biden", "Joseph Biden"),
+        ("Francois Legault", "François Legault"),
+        ("Alexandria Ocasio-Cortez", "Alexandria Ocasio-Cortes"),
+    ],
+)
+def test_same_person(a: str, b: str) -> None:
+    assert same_person(a, b)
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [("Joe Biden", "Hunter Biden"), ("Lee", "Li"), ("Mary Kim", "John Kim"), ("", "Putin")],
+)
+def test_different_people(a: str, b: str) -> None:
+    assert not same_person(a, b)
+
+
+def test_name_match_score_ranks_exact_then_variant_then_typo() -> None:
+    exact = name_match_score("Vladimir Putin", "Vladimir Putin")
+    variant = name_match_score("putin", "Vladimir Putin")
+    typo = name_match_score("Chrystia Freelend", "Chrystia Freeland")
+    other = name_match_score("Hunter Biden", "Joe Biden")
+    assert exact == 1.0
+    assert exact > variant > other
+    assert typo > 0.7 > other
+    assert name_match_score("", "Putin") == 0.0
+
+
+def test_names_with_apostrophes_hyphens_and_other_scripts() -> None:
+    assert same_person("Conan O'Brien", "conan o’brien")
+    assert same_person("Jean-Yves Le Drian", "Le Drian")
+    assert normalize_name("Иван Петров") == "иван петров"
+    assert same_person("Иван Петров", "Петров")
