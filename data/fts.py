@@ -1,0 +1,84 @@
+"""Turning raw user text into safe FTS5 MATCH expressions.
+
+User input reaches MATCH only through these builders: every word becomes a double-quoted FTS5
+string (inner quotes doubled), so AND/OR/NEAR, `*`, `^`, column filters, parentheses,
+unbalanced quotes and SQL text are all plain words and can never make MATCH raise. Builders
+return None when nothing searchable is left, and callers then answer "no results" without
+querying.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+MAX_TOKENS = 16
+"""Words and phrases kept from a query: bounds the cost of one search, whatever was pasted."""
+
+MAX_TRIGRAMS = 32
+"""Trigrams kept from a fuzzy name query (a long name has ~20)."""
+
+# A quoted span is a phrase: straight quotes, English/German curly quotes and guillemets.
+# An opening mark without its closing mark is no phrase; it stays part of a plain word.
+_TERM = re.compile(r'"([^"]*)"|“([^”]*)”|„([^“]*)“|«([^»]*)»|(\S+)')
+
+
+def _searchable(chunk: str) -> bool:
+    # Mirrors what FTS5's unicode61 tokenizer indexes: letters and digits. A chunk of pure
+    # punctuation would become an empty phrase, which matches nothing.
+    return any(ch.isalnum() for ch in chunk)
+
+
+def _quote(text: str) -> str:
+    return '"' + text.replace('"', '""') + '"'
+
+
+def match_expression(query: str) -> str | None:
+    """MATCH expression requiring every word and "quoted phrase" of `query`, or None.
+
+    `budget "green bond"` becomes `"budget" "green bond"`: the word budget and the phrase
+    green bond, both required (FTS5's implicit AND).
+    """
+    terms: list[str] = []
+    for match in _TERM.finditer(unicodedata.normalize("NFKC", query)):
+        word = match.group(5)
+        if word is not None:
+            if _searchable(word):
+                terms.append(_quote(word))
+        else:
+            phrase = next(group for group in match.groups()[:4] if group is not None)
+            words = [chunk for chunk in phrase.split() if _searchable(chunk)][:MAX_TOKENS]
+            if words:
+                terms.append(_quote(" ".join(words)))
+        if len(terms) == MAX_TOKENS:
+            break
+    return " ".join(terms) if terms else None
+
+
+def name_key(name: str) -> str:
+    """Accent-free, casefolded name with punctuation turned into spaces.
+
+    Close to the ingest pipeline's normalize_name (which the store cannot import), so a typed
+    name usually hits an alias key exactly; the trigram search covers the rest.
+    """
+    decomposed = unicodedata.normalize("NFKD", name)
+    kept = "".join(
+        ch if ch.isalnum() else " " for ch in decomposed if not unicodedata.combining(ch)
+    )
+    return " ".join(kept.casefold().split())
+
+
+def trigram_any(key: str) -> str | None:
+    """MATCH expression for a trigram table matching any trigram of `key`, or None.
+
+    Ranking by bm25 then puts aliases sharing most (and the rarest) trigrams first, which is
+    what makes a one-letter typo in a long name still find it.
+    """
+    trigrams: list[str] = []
+    for i in range(len(key) - 2):
+        gram = key[i : i + 3]
+        if gram.strip() and gram not in trigrams:
+            trigrams.append(gram)
+    if not trigrams:
+        return None
+    return " OR ".join(_quote(gram) for gram in trigrams[:MAX_TRIGRAMS])

@@ -1,0 +1,280 @@
+"""The database schema as an ordered list of migration steps.
+
+Step N brings a file from `PRAGMA user_version` N-1 to N. Steps only ever get appended:
+an edited step would leave existing files with a schema no step describes. Each step runs in
+its own BEGIN IMMEDIATE transaction together with the user_version bump, so a crash mid-way
+leaves the file at the previous version rather than half migrated.
+
+Timestamps are stored as fixed-width ISO-8601 UTC text ("2024-05-01T12:00:00.000000Z") so that
+text order is time order and the file stays readable with the sqlite3 shell.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import aiosqlite
+
+from data.errors import MigrationError
+
+_V1: tuple[str, ...] = (
+    # summary_algorithm/summary_length name the default summary shown in listings, so a
+    # listing joins exactly one summaries row instead of choosing among cached ones.
+    # body comes last: SQLite reads a row's columns in order, and every column stored after a
+    # long body would cost a walk over its overflow pages in listings that never show it.
+    # AUTOINCREMENT: ids are never reused, because a chat's digest watermark is an article id
+    # and a reused id would hide a new article behind it.
+    """
+    CREATE TABLE articles (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        url TEXT UNIQUE,
+        title TEXT NOT NULL,
+        outlet TEXT,
+        author TEXT,
+        published_at TEXT,
+        added_at TEXT NOT NULL,
+        added_by INTEGER,
+        language TEXT NOT NULL,
+        content_hash TEXT NOT NULL UNIQUE,
+        summary_algorithm TEXT,
+        summary_length INTEGER,
+        body TEXT NOT NULL
+    )
+    """,
+    """
+    CREATE TABLE summaries (
+        article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+        algorithm TEXT NOT NULL,
+        length INTEGER NOT NULL,
+        sentences TEXT NOT NULL,
+        PRIMARY KEY (article_id, algorithm, length)
+    ) WITHOUT ROWID
+    """,
+    # quote_count is kept by triggers so candidate lists and stats need no COUNT over quotes.
+    """
+    CREATE TABLE speakers (
+        id INTEGER PRIMARY KEY,
+        name TEXT NOT NULL,
+        role TEXT,
+        quote_count INTEGER NOT NULL DEFAULT 0
+    )
+    """,
+    "CREATE INDEX speakers_quote_count ON speakers(quote_count)",
+    # Every name a speaker was quoted under, with the caller's normalised key and surname:
+    # ingest looks candidates up by either, so both are per alias ("Zelensky" and "Zelenskyy"
+    # are two surnames of one speaker).
+    """
+    CREATE TABLE speaker_aliases (
+        id INTEGER PRIMARY KEY,
+        speaker_id INTEGER NOT NULL REFERENCES speakers(id) ON DELETE CASCADE,
+        alias TEXT NOT NULL,
+        alias_key TEXT NOT NULL,
+        surname TEXT NOT NULL,
+        UNIQUE (speaker_id, alias_key)
+    )
+    """,
+    "CREATE INDEX speaker_aliases_key ON speaker_aliases(alias_key)",
+    "CREATE INDEX speaker_aliases_surname ON speaker_aliases(surname) WHERE surname <> ''",
+    # sort_at = coalesce(article published_at, added_at), copied from the article (which never
+    # changes) so "newest first" listings walk an index instead of joining articles to sort.
+    """
+    CREATE TABLE quotes (
+        id INTEGER PRIMARY KEY,
+        article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+        start INTEGER NOT NULL,
+        "end" INTEGER NOT NULL,
+        text TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        speaker_id INTEGER REFERENCES speakers(id),
+        role TEXT,
+        sort_at TEXT NOT NULL
+    )
+    """,
+    "CREATE INDEX quotes_article ON quotes(article_id)",
+    "CREATE INDEX quotes_speaker ON quotes(speaker_id, sort_at)",
+    # The partial index answers include_indirect=False listings and counts without table reads.
+    """
+    CREATE INDEX quotes_speaker_attributed ON quotes(speaker_id, sort_at)
+    WHERE kind <> 'indirect'
+    """,
+    "CREATE INDEX quotes_recent ON quotes(sort_at, speaker_id)",
+    """
+    CREATE TRIGGER quotes_count_insert AFTER INSERT ON quotes
+    WHEN new.speaker_id IS NOT NULL BEGIN
+        UPDATE speakers SET quote_count = quote_count + 1 WHERE id = new.speaker_id;
+    END
+    """,
+    """
+    CREATE TRIGGER quotes_count_delete AFTER DELETE ON quotes
+    WHEN old.speaker_id IS NOT NULL BEGIN
+        UPDATE speakers SET quote_count = quote_count - 1 WHERE id = old.speaker_id;
+    END
+    """,
+    # External-content FTS tables: the text lives once, in the real tables; triggers keep the
+    # indexes in step, including rows removed by ON DELETE CASCADE.
+    """
+    CREATE VIRTUAL TABLE articles_fts USING fts5(
+        title, body, content='articles', content_rowid='id',
+        tokenize='unicode61 remove_diacritics 2'
+    )
+    """,
+    # Persisted rank: ORDER BY rank then weighs a title match five times a body match.
+    "INSERT INTO articles_fts(articles_fts, rank) VALUES ('rank', 'bm25(5.0, 1.0)')",
+    """
+    CREATE TRIGGER articles_fts_insert AFTER INSERT ON articles BEGIN
+        INSERT INTO articles_fts(rowid, title, body) VALUES (new.id, new.title, new.body);
+    END
+    """,
+    """
+    CREATE TRIGGER articles_fts_delete AFTER DELETE ON articles BEGIN
+        INSERT INTO articles_fts(articles_fts, rowid, title, body)
+        VALUES ('delete', old.id, old.title, old.body);
+    END
+    """,
+    """
+    CREATE TRIGGER articles_fts_update AFTER UPDATE OF title, body ON articles BEGIN
+        INSERT INTO articles_fts(articles_fts, rowid, title, body)
+        VALUES ('delete', old.id, old.title, old.body);
+        INSERT INTO articles_fts(rowid, title, body) VALUES (new.id, new.title, new.body);
+    END
+    """,
+    """
+    CREATE VIRTUAL TABLE quotes_fts USING fts5(
+        text, content='quotes', content_rowid='id',
+        tokenize='unicode61 remove_diacritics 2'
+    )
+    """,
+    """
+    CREATE TRIGGER quotes_fts_insert AFTER INSERT ON quotes BEGIN
+        INSERT INTO quotes_fts(rowid, text) VALUES (new.id, new.text);
+    END
+    """,
+    """
+    CREATE TRIGGER quotes_fts_delete AFTER DELETE ON quotes BEGIN
+        INSERT INTO quotes_fts(quotes_fts, rowid, text) VALUES ('delete', old.id, old.text);
+    END
+    """,
+    # Trigram index over normalised alias keys: finds "zelenskyy" from "zelenksyy".
+    """
+    CREATE VIRTUAL TABLE speaker_aliases_fts USING fts5(
+        alias_key, content='speaker_aliases', content_rowid='id', tokenize='trigram'
+    )
+    """,
+    """
+    CREATE TRIGGER speaker_aliases_fts_insert AFTER INSERT ON speaker_aliases BEGIN
+        INSERT INTO speaker_aliases_fts(rowid, alias_key) VALUES (new.id, new.alias_key);
+    END
+    """,
+    """
+    CREATE TRIGGER speaker_aliases_fts_delete AFTER DELETE ON speaker_aliases BEGIN
+        INSERT INTO speaker_aliases_fts(speaker_aliases_fts, rowid, alias_key)
+        VALUES ('delete', old.id, old.alias_key);
+    END
+    """,
+    """
+    CREATE TABLE chats (
+        id INTEGER PRIMARY KEY,
+        type TEXT NOT NULL,
+        title TEXT,
+        digest_enabled INTEGER NOT NULL DEFAULT 0,
+        digest_time TEXT,
+        timezone TEXT,
+        last_digest_at TEXT,
+        digest_watermark INTEGER NOT NULL DEFAULT 0,
+        blocked INTEGER NOT NULL DEFAULT 0,
+        blocked_reason TEXT,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+    )
+    """,
+    """
+    CREATE TABLE digest_deliveries (
+        id INTEGER PRIMARY KEY,
+        chat_id INTEGER NOT NULL REFERENCES chats(id) ON DELETE CASCADE,
+        slot TEXT NOT NULL,
+        status TEXT NOT NULL CHECK (status IN ('claimed', 'delivered', 'failed')),
+        claimed_at TEXT NOT NULL,
+        completed_at TEXT,
+        articles INTEGER,
+        error TEXT,
+        UNIQUE (chat_id, slot)
+    )
+    """,
+    """
+    CREATE TABLE feeds (
+        id INTEGER PRIMARY KEY,
+        url TEXT NOT NULL UNIQUE,
+        title TEXT,
+        interval_minutes INTEGER NOT NULL,
+        added_by INTEGER,
+        added_at TEXT NOT NULL,
+        last_checked_at TEXT,
+        last_ok_at TEXT,
+        last_error TEXT,
+        failures INTEGER NOT NULL DEFAULT 0
+    )
+    """,
+    """
+    CREATE TABLE feed_entries (
+        feed_id INTEGER NOT NULL REFERENCES feeds(id) ON DELETE CASCADE,
+        key TEXT NOT NULL,
+        seen_at TEXT NOT NULL,
+        PRIMARY KEY (feed_id, key)
+    ) WITHOUT ROWID
+    """,
+    """
+    CREATE TABLE events (
+        id INTEGER PRIMARY KEY,
+        at TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        message TEXT NOT NULL
+    )
+    """,
+)
+
+MIGRATIONS: tuple[tuple[str, ...], ...] = (_V1,)
+"""Migration steps in order; `len(MIGRATIONS)` is the schema version this code writes."""
+
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+async def user_version(conn: aiosqlite.Connection) -> int:
+    """The schema version recorded in the file (0 for a new, empty file)."""
+    async with conn.execute("PRAGMA user_version") as cursor:
+        row = await cursor.fetchone()
+    return int(row[0]) if row is not None else 0
+
+
+async def migrate(conn: aiosqlite.Connection, path: Path) -> int:
+    """Apply every missing step to `conn` (autocommit mode); returns the final version.
+
+    Raises MigrationError for a file written by newer code, whose schema this code would
+    misread, and for a step that fails (that step is rolled back, earlier ones stay).
+    """
+    found = await user_version(conn)
+    if found > SCHEMA_VERSION:
+        raise MigrationError(
+            "database was written by a newer newsbot",
+            path=str(path),
+            found_version=found,
+            supported_version=SCHEMA_VERSION,
+        )
+    for target in range(found + 1, SCHEMA_VERSION + 1):
+        await conn.execute("BEGIN IMMEDIATE")
+        try:
+            # Another process may have migrated between our read and our write lock.
+            if await user_version(conn) >= target:
+                await conn.execute("ROLLBACK")
+                continue
+            for statement in MIGRATIONS[target - 1]:
+                await conn.execute(statement)
+            # PRAGMA takes no parameters; target is an int we computed.
+            await conn.execute(f"PRAGMA user_version = {target:d}")
+            await conn.execute("COMMIT")
+        except Exception as exc:
+            if conn.in_transaction:
+                await conn.execute("ROLLBACK")
+            raise MigrationError(
+                "migration step failed", path=str(path), step=target, error=str(exc)
+            ) from exc
+    return SCHEMA_VERSION
