@@ -87,10 +87,11 @@ def rss_feed(base: str) -> str:
 
 @dataclass
 class LoopbackServer:
-    """The running test server; `agents` records the User-Agent of every request."""
+    """The running test server; `agents` and `paths` record every request in order."""
 
     base: str
     agents: list[str] = field(default_factory=list)
+    paths: list[str] = field(default_factory=list)
 
     def url(self, path: str) -> str:
         return f"{self.base}{path}"
@@ -99,11 +100,13 @@ class LoopbackServer:
 @pytest.fixture
 async def server() -> AsyncIterator[LoopbackServer]:
     agents: list[str] = []
+    paths: list[str] = []
     state: dict[str, str] = {}
 
     @web.middleware
     async def record_agent(request: web.Request, handler: Handler) -> web.StreamResponse:
         agents.append(request.headers.get("User-Agent", ""))
+        paths.append(request.path)
         return await handler(request)
 
     def html(body: str, charset: str = "utf-8") -> web.Response:
@@ -131,6 +134,15 @@ async def server() -> AsyncIterator[LoopbackServer]:
 
     async def broken_feed(_: web.Request) -> web.Response:
         body = '<?xml version="1.0"?><rss version="2.0"><channel><item><title>Oops</item>'
+        return web.Response(text=body, content_type="application/rss+xml")
+
+    async def slow_entry_feed(_: web.Request) -> web.Response:
+        # One teaser whose page never loads in time: a failure the next poll should retry.
+        body = (
+            '<?xml version="1.0"?><rss version="2.0"><channel><title>Slow Times</title>'
+            f"<item><title>Too late</title><link>{state['base']}/slow</link><guid>slow-1</guid>"
+            "<description>Teaser.</description></item></channel></rss>"
+        )
         return web.Response(text=body, content_type="application/rss+xml")
 
     async def slow(_: web.Request) -> web.Response:
@@ -172,6 +184,7 @@ async def server() -> AsyncIterator[LoopbackServer]:
     app.router.add_get("/plain", plain)
     app.router.add_get("/feed.xml", feed)
     app.router.add_get("/broken-feed", broken_feed)
+    app.router.add_get("/slow-entry-feed", slow_entry_feed)
     app.router.add_get("/slow", slow)
     app.router.add_get("/huge", huge)
     app.router.add_get("/huge-declared", huge_declared)
@@ -187,5 +200,5 @@ async def server() -> AsyncIterator[LoopbackServer]:
     await site.start()
     host, port = runner.addresses[0][:2]
     state["base"] = f"http://{host}:{port}"
-    yield LoopbackServer(state["base"], agents)
+    yield LoopbackServer(state["base"], agents, paths)
     await runner.cleanup()
