@@ -344,7 +344,8 @@ class Ingestor:
 
     async def _fetch(self, url: str, allow_private: bool) -> FetchResult:
         if self._http is None:
-            self._http = httpx.AsyncClient()
+            # httpx's own 5-second default would cut fetches short of the configured limit.
+            self._http = httpx.AsyncClient(timeout=self.limits.fetch_timeout)
         return await fetch(url, client=self._http, limits=self.limits, allow_private=allow_private)
 
     async def _ingest_page(
