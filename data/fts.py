@@ -74,11 +74,13 @@ def trigram_any(key: str) -> str | None:
     Ranking by bm25 then puts aliases sharing most (and the rarest) trigrams first, which is
     what makes a one-letter typo in a long name still find it.
     """
-    trigrams: list[str] = []
+    trigrams: dict[str, None] = {}  # insertion-ordered set
     for i in range(len(key) - 2):
         gram = key[i : i + 3]
-        if gram.strip() and gram not in trigrams:
-            trigrams.append(gram)
+        if gram.strip():
+            trigrams[gram] = None
+            if len(trigrams) == MAX_TRIGRAMS:
+                break
     if not trigrams:
         return None
-    return " OR ".join(_quote(gram) for gram in trigrams[:MAX_TRIGRAMS])
+    return " OR ".join(_quote(gram) for gram in trigrams)

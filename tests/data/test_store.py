@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from data.errors import DuplicateArticleError, MigrationError, StoreClosedError, StoreError
-from data.models import SpeakerCandidate
+from data.models import NewArticle, NewQuote, NewSummary, SpeakerCandidate
 from data.schema import SCHEMA_VERSION
 from data.store import SEARCH_WINDOW, Store
 from tests.data.conftest import article, quote, summary
@@ -337,7 +337,7 @@ async def test_search_paging(store: Store) -> None:
 
 
 async def test_count_search_is_capped(store: Store) -> None:
-    items = [
+    items: list[tuple[NewArticle, NewSummary | None, Sequence[NewQuote]]] = [
         (article(title=f"Harbour {n}", body=f"Harbour text {n}."), None, [])
         for n in range(SEARCH_WINDOW + 5)
     ]

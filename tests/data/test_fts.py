@@ -1,0 +1,45 @@
+"""The FTS query builders: raw user text in, safe MATCH expressions out."""
+
+from __future__ import annotations
+
+import pytest
+
+from data import fts
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("harbour bridge", '"harbour" "bridge"'),
+        ('say "hi"', '"say" "hi"'),
+        ('budget "green bond"', '"budget" "green bond"'),
+        ("„grüne Anleihe“", '"grüne Anleihe"'),
+        ("«ça va»", '"ça va"'),
+        ('open "quote', '"open" """quote"'),
+        ("NEAR(a b)", '"NEAR(a" "b)"'),
+        ("a* OR b", '"a*" "OR" "b"'),
+        ("", None),
+        ("!!! ... ---", None),
+        ('""', None),
+    ],
+)
+def test_match_expression(query: str, expected: str | None) -> None:
+    assert fts.match_expression(query) == expected
+
+
+def test_match_expression_is_bounded() -> None:
+    expression = fts.match_expression("word " * 2000)
+    assert expression is not None and expression.count('"word"') == fts.MAX_TOKENS
+
+
+def test_name_key_strips_accents_case_and_punctuation() -> None:
+    assert fts.name_key("  Volodymyr  ZELENSKYY ") == "volodymyr zelenskyy"
+    assert fts.name_key("José-María O'Neill") == "jose maria o neill"
+    assert fts.name_key("...") == ""
+
+
+def test_trigram_any() -> None:
+    assert fts.trigram_any("putin") == '"put" OR "uti" OR "tin"'
+    assert fts.trigram_any("ab") is None
+    long = fts.trigram_any("abcdefghijklmnopqrstuvwxyz zyxwvutsrqponmlkjihgfedcba" * 80)
+    assert long is not None and long.count(" OR ") == fts.MAX_TRIGRAMS - 1
