@@ -37,9 +37,10 @@ _SHORTLIST = 40  # sentences the greedy redundancy step chooses among
 
 # Score weights (see the module docstring for what each feature means).
 _POSITION_WEIGHT = 1.0
-_POSITION_DECAY = 0.35  # position prior = 1 / (1 + decay * index)
-_CENTRALITY_WEIGHT = 0.5
-_TOPICALITY_WEIGHT = 0.5
+_POSITION_DECAY = 0.25  # position prior = 1 / (1 + decay * index)
+_CENTRALITY_WEIGHT = 0.55
+_TOPICALITY_WEIGHT = 0.3  # only with a known headline; not tunable on headline-less dev data
+_CENTRALITY_EXPONENT = 0.5  # centrality is divided by (sentence size) ** exponent
 _REDUNDANCY_WEIGHT = 0.6
 
 _SHORT_WORDS = 8  # fewer words than this: a fragment, a caption or a quote tag
@@ -105,8 +106,6 @@ def _base_scores(
     """Each sentence's score before redundancy: position, content and form together."""
     document = Counter(word for bag in bags for word in bag)
     topic = set(_content_stems(title, language, stops)) if title else set()
-    if not topic:
-        topic = next((bag for bag in bags if len(bag) >= 3), set())
     centralities = [_centrality(bag, document) for bag in bags]
     top = max(centralities) or 1.0
     scores: list[float] = []
@@ -132,7 +131,7 @@ def _centrality(bag: set[str], document: Counter[str]) -> float:
     if not bag:
         return 0.0
     shared = sum(math.log1p(document[word] - 1) for word in bag)
-    return shared / math.sqrt(len(bag))
+    return shared / len(bag) ** _CENTRALITY_EXPONENT
 
 
 def _form_factor(sentence: str) -> float:
