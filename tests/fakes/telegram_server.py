@@ -531,6 +531,8 @@ class FakeTelegram:
         if type not in ("private", "group", "supergroup", "channel"):
             raise ValueError(f"unknown chat type {type!r}")
         user = self._user(chat_id) if type == "private" else None
+        for admin in admins:
+            self._user(admin)
         if type != "private" and chat_id > 0:
             raise ValueError("group chat ids are negative")
         self._chats[chat_id] = _Chat(
