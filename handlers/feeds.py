@@ -18,6 +18,7 @@ from typing import Any
 import feedparser
 
 from handlers.sources import html_to_text
+from handlers.urls import UrlError, validate_url
 
 # Markers of a feed's root element; checked near the start of the body.
 _FEED_ROOTS = (b"<rss", b"<feed", b"<rdf:rdf")
@@ -96,7 +97,7 @@ def _problem(parsed: Any) -> str:
 
 
 def _entry(raw: Any) -> FeedEntry:
-    link = str(raw.get("link") or "").strip() or None
+    link = _web_link(str(raw.get("link") or ""))
     title = str(raw.get("title") or "").strip() or None
     contents = raw.get("content") or []
     html = max((str(c.get("value") or "") for c in contents), key=len, default="")
@@ -111,6 +112,15 @@ def _entry(raw: Any) -> FeedEntry:
         author=str(raw.get("author") or "").strip() or None,
         published_at=_to_datetime(published),
     )
+
+
+def _web_link(link: str) -> str | None:
+    # feedparser falls back to an entry's id as its link, and ids like "tag:site,2024:1"
+    # are no web address: such an entry has no link to fetch.
+    try:
+        return validate_url(link)
+    except UrlError:
+        return None
 
 
 def _entry_key(raw: Any, link: str | None, title: str | None) -> str:

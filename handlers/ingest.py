@@ -132,7 +132,7 @@ class IngestReport:
 
 
 def rejected(source: str, reason: str, *, title: str | None = None) -> IngestItem:
-    """A rejected item, for callers that refuse input before it reaches the pipeline."""
+    """An input that was not stored, and why (in words for the person who sent it)."""
     return IngestItem(source=source, status="rejected", title=title, reason=reason)
 
 

@@ -136,6 +136,18 @@ async def server() -> AsyncIterator[LoopbackServer]:
         body = '<?xml version="1.0"?><rss version="2.0"><channel><item><title>Oops</item>'
         return web.Response(text=body, content_type="application/rss+xml")
 
+    async def atom(_: web.Request) -> web.Response:
+        # Entries without links: one carries a whole article, the other only a line.
+        body = (
+            '<?xml version="1.0" encoding="utf-8"?><feed xmlns="http://www.w3.org/2005/Atom">'
+            "<title>Market Notes</title>"
+            "<entry><title>Grain prices rise</title><id>tag:notes,1</id>"
+            f'<content type="text">{MARKET_TEXT}</content></entry>'
+            "<entry><title>Brief</title><id>tag:notes,2</id>"
+            '<content type="text">Markets closed early.</content></entry></feed>'
+        )
+        return web.Response(text=body, content_type="application/atom+xml")
+
     async def slow_entry_feed(_: web.Request) -> web.Response:
         # One teaser whose page never loads in time: a failure the next poll should retry.
         body = (
@@ -184,6 +196,7 @@ async def server() -> AsyncIterator[LoopbackServer]:
     app.router.add_get("/plain", plain)
     app.router.add_get("/feed.xml", feed)
     app.router.add_get("/broken-feed", broken_feed)
+    app.router.add_get("/atom.xml", atom)
     app.router.add_get("/slow-entry-feed", slow_entry_feed)
     app.router.add_get("/slow", slow)
     app.router.add_get("/huge", huge)

@@ -509,6 +509,26 @@ async def test_a_feed_link_ingests_its_entries(
     assert report.items[3].reason is not None and "404" in report.items[3].reason
 
 
+async def test_feed_entries_without_links_are_stored_from_their_own_text(
+    ingestor: Ingestor, store: Store, server: LoopbackServer
+) -> None:
+    report = await ingestor.ingest_feed(server.url("/atom.xml"), allow_private=True)
+    assert [i.status for i in report.items] == ["added", "rejected"]
+    assert report.items[0].source == "Market Notes: Grain prices rise"
+    article = await store.get_article(report.items[0].article_id or 0)
+    assert article is not None
+    assert (article.title, article.outlet, article.url) == (
+        "Grain prices rise",
+        "Market Notes",
+        None,
+    )
+    brief = report.items[1]
+    assert brief.source == "Market Notes: Brief"
+    assert brief.reason is not None
+    assert brief.reason.startswith("the feed entry has no link and this is too short")
+    assert server.paths == ["/atom.xml"]
+
+
 def test_full_entry_threshold_matches_the_fixture() -> None:
     # The fixture's library entry must count as a full article; one-line teasers must not.
     assert len(LIBRARY_TEXT.split()) >= FULL_ENTRY_WORDS > 20
