@@ -619,7 +619,7 @@ class FakeTelegram:
             {
                 "id": query_id,
                 "from": self._user(user_id).json(),
-                "message": message,
+                "message": dict(message),  # as it looked when pressed
                 "chat_instance": str(7_000_000_000 + abs(chat_id)),
                 "data": callback_data,
             },
@@ -791,13 +791,23 @@ class FakeTelegram:
             }
             if error.parameters:
                 body["parameters"] = error.parameters
-            return self._answer(method, error.status, params, body, error.description)
-        return self._answer(method, 200, params, {"ok": True, "result": result}, None)
+            return self._answer(request, method, error.status, params, body, error.description)
+        return self._answer(request, method, 200, params, {"ok": True, "result": result}, None)
 
     def _answer(
-        self, method: str, status: int, params: _Params, body: Json, description: str | None
+        self,
+        request: web.Request,
+        method: str,
+        status: int,
+        params: _Params,
+        body: Json,
+        description: str | None,
     ) -> web.Response:
-        self._record(Call(method, status, params.logged(), description))
+        transport = request.transport
+        # An answer to a client that already hung up (an abandoned long poll ended by a newer
+        # one) never reaches the bot, so it is not counted either.
+        if transport is not None and not transport.is_closing():
+            self._record(Call(method, status, params.logged(), description))
         return web.json_response(body, status=status)
 
     def _record(self, call: Call) -> None:
@@ -984,6 +994,7 @@ class FakeTelegram:
         ):
             raise _bad(_NOT_MODIFIED)
         message["text"] = parsed.text
+        message["edit_date"] = int(time.time())
         message.pop("entities", None)
         if entities:
             message["entities"] = entities
@@ -1005,6 +1016,7 @@ class FakeTelegram:
         if _inline(markup) == message.get("reply_markup"):
             raise _bad(_NOT_MODIFIED)
         self._set_markup(message, markup)
+        message["edit_date"] = int(time.time())
         self._sent[chat.id][sent.message_id] = replace(sent, reply_markup=markup, edited=True)
         return message
 

@@ -18,6 +18,7 @@ from telegram import (
     BotCommandScopeChat,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
+    Update,
 )
 from telegram.constants import ParseMode
 from telegram.error import (
@@ -29,7 +30,13 @@ from telegram.error import (
     NetworkError,
     RetryAfter,
 )
-from telegram.ext import AIORateLimiter, ExtBot
+from telegram.ext import (
+    AIORateLimiter,
+    ApplicationBuilder,
+    CommandHandler,
+    ContextTypes,
+    ExtBot,
+)
 from telegram.request import HTTPXRequest
 
 from tests.fakes.telegram_server import (
@@ -502,3 +509,32 @@ def test_command_entities_follow_tdlib_rules() -> None:
     assert commands("/who-said Putin") == ["/who"]
     assert commands("/ alone") == []
     assert [e["type"] for e in _auto_entities("see https://example.org/a.")] == ["url"]
+
+
+async def test_a_polling_application_answers_commands(tg: FakeTelegram) -> None:
+    async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        assert update.effective_message is not None
+        await update.effective_message.reply_html(f"<b>Hello</b> {context.args}")
+
+    app = (
+        ApplicationBuilder()
+        .token(TOKEN)
+        .base_url(f"{tg.api_root}/bot")
+        .base_file_url(f"{tg.api_root}/file/bot")
+        .request(plain_http())
+        .get_updates_request(plain_http())
+        .build()
+    )
+    app.add_handler(CommandHandler("start", start))
+    async with app:
+        await app.start()
+        assert app.updater is not None
+        await app.updater.start_polling(timeout=5)
+        tg.send_text(USER, USER, f"/start@{BOT_USERNAME} now")
+        [reply] = await tg.wait_for_messages(USER, 1, timeout=5)
+        await app.updater.stop()
+        await app.stop()
+    assert reply.text == "Hello ['now']"
+    assert tg.pending_updates == 0
+    # Stopping abandons a long poll: it must not show up as an error answer.
+    assert set(tg.status_counts) == {200}, tg.calls
