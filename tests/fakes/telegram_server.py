@@ -52,7 +52,8 @@ from tests.fakes.telegram_html import (
     utf16_len,
 )
 
-TOKEN = "123456:TEST-TOKEN"
+# Long enough to pass bot.settings' BotFather-shape check (digits:20+ characters).
+TOKEN = "123456:TEST-TOKEN-for-the-fake-server"
 BOT_USERNAME = "newsbot_test_bot"
 BOT_FIRST_NAME = "Newsbot Test"
 # The user Telegram shows as the sender when a group admin posts anonymously.
