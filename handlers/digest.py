@@ -110,12 +110,12 @@ def next_run(chat: Chat, now: datetime, default_tz: ZoneInfo) -> datetime | None
     return None  # pragma: no cover - some day within three is always later
 
 
-def digest_reply(articles: list[ArticleListing], more: int, rt: Runtime, title: str) -> Reply:
+def digest_reply(articles: list[ArticleListing], more: bool, rt: Runtime, title: str) -> Reply:
     """The digest message: newest articles with summaries and links."""
     cards = [views.article_card(a, rt.timezone, number=i) for i, a in enumerate(articles, 1)]
     text = f"🗞 <b>{esc(title)}</b>\n\n" + "\n\n".join(cards)
     if more:
-        text += f"\n\n…and {more} more: /latest"
+        text += "\n\n…and more new articles: /latest"
     return Reply(text)
 
 
@@ -129,15 +129,14 @@ class Digest:
 
 
 async def build_digest(rt: Runtime, chat: Chat) -> Digest | None:
-    """The digest of articles added since the chat's watermark; None when nothing is new."""
-    newest = await rt.store.latest(1)
-    if not newest or newest[0].id <= chat.digest_watermark:
+    """The newest articles added since the chat's watermark; None when nothing is new."""
+    newest = await rt.store.latest(DIGEST_ARTICLES + 1)
+    fresh = [a for a in newest if a.id > chat.digest_watermark]
+    if not fresh:
         return None
-    fresh = await rt.store.articles_after(chat.digest_watermark, DIGEST_ARTICLES + 1)
-    fresh = sorted(fresh, key=lambda a: a.id, reverse=True)
     shown = fresh[:DIGEST_ARTICLES]
-    more = max(0, newest[0].id - chat.digest_watermark - len(shown)) if len(fresh) > len(shown) else 0
-    return Digest(digest_reply(shown, more, rt, "Your news digest"), len(shown), newest[0].id)
+    reply = digest_reply(shown, len(fresh) > len(shown), rt, "Your news digest")
+    return Digest(reply, len(shown), max(a.id for a in fresh))
 
 
 async def digest_command(rt: Runtime, request: Request) -> Reply:
@@ -164,15 +163,21 @@ async def digest_command(rt: Runtime, request: Request) -> Reply:
             )
         return digest.reply
     if caller.local:
-        return Reply("Scheduled digests are delivered in Telegram chats. "
-                     "Here, /digest now shows what a digest would contain.")
+        return Reply(
+            "Scheduled digests are delivered in Telegram chats. "
+            "Here, /digest now shows what a digest would contain."
+        )
     if caller.is_group and not await request.is_chat_admin():
-        return Reply("Only this group's administrators can change its digest. "
-                     "Anyone can check it with /digest status.")
+        return Reply(
+            "Only this group's administrators can change its digest. "
+            "Anyone can check it with /digest status."
+        )
     if action == "off":
         if len(tokens) > 1:
             raise UsageError(USAGE)
-        await rt.store.set_digest(chat.id, enabled=False, time=chat.digest_time, timezone=chat.timezone)
+        await rt.store.set_digest(
+            chat.id, enabled=False, time=chat.digest_time, timezone=chat.timezone
+        )
         return Reply("Daily digest turned off. Turn it back on with /digest on.")
     return await _turn_on(rt, chat, tokens[1:])
 
@@ -207,7 +212,9 @@ def _status(chat: Chat, rt: Runtime) -> str:
     if upcoming is not None:
         lines.append(f"Next: {upcoming.strftime('%a %-d %b, %H:%M')}.")
     if chat.last_digest_at is not None:
-        lines.append(f"Last sent: {chat.last_digest_at.astimezone(zone).strftime('%a %-d %b, %H:%M')}.")
+        lines.append(
+            f"Last sent: {chat.last_digest_at.astimezone(zone).strftime('%a %-d %b, %H:%M')}."
+        )
     return "\n".join(lines)
 
 

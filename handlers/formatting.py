@@ -21,14 +21,15 @@ _TAG_NAME_RE = re.compile(r"</?\s*([a-zA-Z-]+)")
 
 
 def esc(text: str | None) -> str:
-    """Escape text for Telegram HTML (`<`, `>`, `&`, and quotes for attribute use)."""
-    return html.escape(text or "", quote=True)
+    """Escape text for Telegram HTML: `<`, `>` and `&` (quotes stay readable in text)."""
+    return html.escape(text or "", quote=False)
 
 
 def link(url: str, label: str) -> str:
     """An `<a>` tag; only http(s) links are made clickable, anything else stays text."""
     if url.startswith(("http://", "https://")):
-        return f'<a href="{esc(url)}">{esc(label)}</a>'
+        # Inside the attribute the double quote must be escaped too.
+        return f'<a href="{html.escape(url, quote=True)}">{esc(label)}</a>'
     return esc(label)
 
 

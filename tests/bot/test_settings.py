@@ -75,14 +75,12 @@ def test_webhook_url_requires_a_secret(tmp_path: Path) -> None:
 
 
 def test_unwritable_database_path(tmp_path: Path) -> None:
-    locked = tmp_path / "locked"
-    locked.mkdir()
-    locked.chmod(0o500)
-    try:
-        with pytest.raises(SettingsError, match="DATABASE_PATH"):
-            load_settings({"DATABASE_PATH": str(locked / "x.db")}, env_file=None)
-    finally:
-        locked.chmod(0o700)
+    # A folder that cannot be created (its "parent" is a file) is refused even for root,
+    # for whom permission bits would not stop anything.
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("x")
+    with pytest.raises(SettingsError, match="DATABASE_PATH"):
+        load_settings({"DATABASE_PATH": str(blocker / "sub" / "x.db")}, env_file=None)
 
 
 def test_database_path_that_is_a_directory(tmp_path: Path) -> None:

@@ -1,0 +1,167 @@
+"""The `newsbot` command line: settings errors, ingest, stats and the text commands.
+
+Most tests call `bot.cli.main` in-process with a temp working directory (so no stray `.env`
+is read); the start-up error test runs a real subprocess to see exactly what a user sees.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from bot.cli import main
+from data.bundled import sample_article_paths
+
+TEXT = (
+    "Harbour bridge reopens after repairs\n\n"
+    "The harbour bridge in Lakeport reopened to traffic on Friday after four months of repairs "
+    "that replaced its corroded cables and resurfaced the deck.\n\n"
+    "“The bridge is safe, it is quieter and it will last another fifty years,” said city "
+    "engineer Tomas Varga, who led the project.\n\n"
+    "The repairs cost 38 million crowns, slightly less than planned. Buses that had been "
+    "diverted through the old town return to their usual routes on Monday.\n\n"
+    "Varga said the work had been finished two weeks early. “Our crews worked through the "
+    "storms in October,” he added."
+)
+
+
+@pytest.fixture
+def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """An empty working directory and a clean environment for the settings."""
+    monkeypatch.chdir(tmp_path)
+    for name in (
+        "BOT_TOKEN",
+        "ADMIN_IDS",
+        "DATABASE_PATH",
+        "TELEGRAM_API_URL",
+        "DEFAULT_TIMEZONE",
+        "LOG_LEVEL",
+        "WEBHOOK_URL",
+        "WEBHOOK_SECRET",
+        "WEBHOOK_LISTEN",
+        "SUMMARY_ALGORITHM",
+    ):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("DATABASE_PATH", str(tmp_path / "cli.db"))
+    return tmp_path
+
+
+def test_bad_setting_stops_start_up_with_one_line(tmp_path: Path) -> None:
+    env = {"PATH": "", "ADMIN_IDS": "12,abc", "DATABASE_PATH": str(tmp_path / "x.db")}
+    result = subprocess.run(
+        [sys.executable, "-m", "bot.cli", "stats"],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and "ADMIN_IDS" in lines[0]
+    assert "Traceback" not in result.stderr
+
+
+def test_run_without_a_token_explains(workdir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["run"]) == 2
+    assert "BOT_TOKEN" in capsys.readouterr().err
+
+
+def test_ingest_folder_then_stats(workdir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    folder = workdir / "in"
+    folder.mkdir()
+    (folder / "bridge.txt").write_text(TEXT, encoding="utf-8")
+    (folder / "empty.txt").write_text("   \n", encoding="utf-8")
+    assert main(["ingest", str(folder)]) == 0
+    out = capsys.readouterr().out
+    assert "1 added" in out and "rejected" in out
+    assert main(["ingest", str(folder / "bridge.txt")]) == 0
+    assert "duplicate" in capsys.readouterr().out
+    assert main(["stats"]) == 0
+    stats = capsys.readouterr().out
+    assert "articles: 1" in stats
+
+
+def test_ingest_samples(workdir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["ingest", "--samples"]) == 0
+    assert f"{len(sample_article_paths())} added" in capsys.readouterr().out
+
+
+def test_ingest_without_sources(workdir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["ingest"]) == 2
+    assert "name files" in capsys.readouterr().err
+
+
+def test_summarize_file_and_json(workdir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = workdir / "a.txt"
+    path.write_text(TEXT, encoding="utf-8")
+    assert main(["summarize", str(path), "--sentences", "2"]) == 0
+    lines = capsys.readouterr().out.strip().splitlines()
+    assert len(lines) == 2
+    assert main(["summarize", str(path), "--json", "--algorithm", "lead"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["algorithm"] == "lead" and len(data["summary"]) == 3
+
+
+def test_summarize_jsonl_batch(workdir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    rows = workdir / "in.jsonl"
+    rows.write_text(
+        json.dumps({"id": "a", "article": TEXT}) + "\n" + json.dumps({"id": 2, "text": ""}) + "\n",
+        encoding="utf-8",
+    )
+    assert main(["summarize", "--jsonl", str(rows), "--sentences", "1"]) == 0
+    out = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert [row["id"] for row in out] == ["a", 2]
+    assert out[0]["summary"] and "\n" not in out[0]["summary"]
+    assert out[1]["summary"] == ""
+
+
+def test_quotes_jsonl_offsets_point_into_the_input(
+    workdir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    rows = workdir / "q.jsonl"
+    rows.write_text(json.dumps({"doc_id": "d1", "text": TEXT}) + "\n", encoding="utf-8")
+    assert main(["quotes", "--jsonl", str(rows)]) == 0
+    (row,) = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert row["doc_id"] == "d1" and row["quotes"]
+    for quote in row["quotes"]:
+        assert quote["text"] in TEXT[quote["start"] : quote["end"]]
+        assert quote["speaker"] == "Tomas Varga"
+
+
+def test_quotes_plain_output(workdir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = workdir / "a.txt"
+    path.write_text(TEXT, encoding="utf-8")
+    assert main(["quotes", str(path)]) == 0
+    assert "Tomas Varga" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["summarize", "missing.txt"], "cannot read"),
+        (["summarize", "--sentences", "0", "-"], "--sentences"),
+        (["quotes", "--jsonl", "bad.jsonl"], "not JSON"),
+    ],
+)
+def test_text_commands_report_bad_input(
+    workdir: Path, capsys: pytest.CaptureFixture[str], argv: list[str], message: str
+) -> None:
+    (workdir / "bad.jsonl").write_text("{not json\n", encoding="utf-8")
+    assert main(argv) == 2
+    assert message in capsys.readouterr().err
+
+
+def test_summarize_refuses_oversized_files(
+    workdir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    big = workdir / "big.txt"
+    with big.open("wb") as handle:  # sparse: 20 MB on paper, nothing read into memory
+        handle.seek(20 * 1024 * 1024)
+        handle.write(b"\0")
+    assert main(["summarize", str(big)]) == 2
+    assert "larger than 2 MB" in capsys.readouterr().err
