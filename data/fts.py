@@ -18,6 +18,9 @@ MAX_TOKENS = 16
 MAX_TRIGRAMS = 32
 """Trigrams kept from a fuzzy name query (a long name has ~20)."""
 
+MAX_NAME_CHARS = 80
+"""Characters of a typed name used for fuzzy lookups; names are shorter, pastes are not."""
+
 # A quoted span is a phrase: straight quotes, English/German curly quotes and guillemets.
 # An opening mark without its closing mark is no phrase; it stays part of a plain word.
 _TERM = re.compile(r'"([^"]*)"|“([^”]*)”|„([^“]*)“|«([^»]*)»|(\S+)')
@@ -84,3 +87,22 @@ def trigram_any(key: str) -> str | None:
     if not trigrams:
         return None
     return " OR ".join(_quote(gram) for gram in trigrams)
+
+
+MIN_SPLIT_CHARS = 8
+"""Name keys at least this long are looked up as two halves; shorter ones by any trigram."""
+
+
+def fuzzy_name(key: str) -> str | None:
+    """MATCH expression for the trigram alias index that survives one typo in `key`, or None.
+
+    A trigram-table phrase matches a substring. One typo (a wrong, missing, extra or swapped
+    letter) spoils at most one half of the name, so "first half" OR "second half" still
+    matches the intended alias, and both halves are selective enough that only a few aliases
+    need ranking (matching any single trigram of a long name would rank thousands).
+    """
+    key = key[:MAX_NAME_CHARS]
+    if len(key) < MIN_SPLIT_CHARS:
+        return trigram_any(key)
+    middle = len(key) // 2
+    return f"{_quote(key[:middle])} OR {_quote(key[middle:])}"

@@ -712,8 +712,8 @@ class Store:
     async def speaker_candidates(self, query: str, limit: int = 50) -> list[Speaker]:
         """Speakers a typed name may mean: exact name, same surname, then similar spellings.
 
-        The fuzzy part ranks aliases by shared trigrams (FTS5 trigram + bm25), so a one-letter
-        typo in a long name still finds it; the caller scores and filters the candidates.
+        The fuzzy part (FTS5 trigram index, see fts.fuzzy_name) tolerates a one-letter typo;
+        the caller scores and filters the candidates.
         """
         key = fts.name_key(query)
         if not key or limit <= 0:
@@ -721,14 +721,19 @@ class Store:
         surname = key.rsplit(" ", 1)[-1]
         async with self._reading("speaker_candidates", query=query[:100]) as conn:
             ids: dict[int, None] = {}  # insertion-ordered set: best kind of match first
+            # `surname <> ''` repeats the partial index's condition so that the index applies.
             exact = await _rows(
                 conn,
-                "SELECT DISTINCT speaker_id FROM speaker_aliases "
-                "WHERE alias_key = ? OR surname = ? LIMIT ?",
+                """
+                SELECT speaker_id FROM speaker_aliases WHERE alias_key = ?
+                UNION
+                SELECT speaker_id FROM speaker_aliases WHERE surname = ? AND surname <> ''
+                LIMIT ?
+                """,
                 (key, surname, limit),
             )
             ids.update((row[0], None) for row in exact)
-            trigrams = fts.trigram_any(key)
+            trigrams = fts.fuzzy_name(key)
             if trigrams is not None and len(ids) < limit:
                 fuzzy = await _rows(
                     conn,
@@ -840,10 +845,12 @@ class Store:
                     (limit,),
                 )
             else:
+                # A recent window is a small range of quotes_recent; without the hint the
+                # planner may walk every quote in speaker order to skip the GROUP BY sort.
                 counted = await _rows(
                     conn,
                     """
-                    SELECT speaker_id, count(*) AS n FROM quotes
+                    SELECT speaker_id, count(*) AS n FROM quotes INDEXED BY quotes_recent
                     WHERE sort_at >= ? AND speaker_id IS NOT NULL
                     GROUP BY speaker_id ORDER BY n DESC, speaker_id LIMIT ?
                     """,
