@@ -42,18 +42,29 @@ def build_parser() -> argparse.ArgumentParser:
 
     summ = sub.add_parser("summarize", help="summarise a text without storing it")
     summ.add_argument("source", metavar="FILE|-", nargs="?", default="-")
-    summ.add_argument("--jsonl", action="store_true",
-                      help="read rows {id, article|text}; write rows {id, summary}")
+    summ.add_argument(
+        "--jsonl",
+        action="store_true",
+        help="read rows {id, article|text}; write rows {id, summary}",
+    )
     summ.add_argument("--json", action="store_true", help="machine-readable output")
     summ.add_argument("--sentences", type=int, default=3, metavar="N")
-    summ.add_argument("--chars", type=int, default=None, metavar="N",
-                      help="character budget instead of a sentence count")
+    summ.add_argument(
+        "--chars",
+        type=int,
+        default=None,
+        metavar="N",
+        help="character budget instead of a sentence count",
+    )
     summ.add_argument("--algorithm", choices=ALGORITHMS, default=DEFAULT_ALGORITHM)
 
     quotes = sub.add_parser("quotes", help="print attributed quotes without storing them")
     quotes.add_argument("source", metavar="FILE|-", nargs="?", default="-")
-    quotes.add_argument("--jsonl", action="store_true",
-                        help="read rows {doc_id|id, text|article}; write rows {doc_id, quotes}")
+    quotes.add_argument(
+        "--jsonl",
+        action="store_true",
+        help="read rows {doc_id|id, text|article}; write rows {doc_id, quotes}",
+    )
     quotes.add_argument("--json", action="store_true", help="machine-readable output")
     quotes.add_argument("--indirect", action="store_true", help="include indirect speech")
     return parser
@@ -66,13 +77,20 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "summarize":
             if not 1 <= args.sentences <= 50:
                 raise InputError("--sentences must be between 1 and 50")
-            run_summarize(args.source, jsonl=args.jsonl, as_json=args.json,
-                          sentences=args.sentences, algorithm=args.algorithm,
-                          max_chars=args.chars, out=out)
+            run_summarize(
+                args.source,
+                jsonl=args.jsonl,
+                as_json=args.json,
+                sentences=args.sentences,
+                algorithm=args.algorithm,
+                max_chars=args.chars,
+                out=out,
+            )
             return 0
         if args.command == "quotes":
-            run_quotes(args.source, jsonl=args.jsonl, as_json=args.json,
-                       indirect=args.indirect, out=out)
+            run_quotes(
+                args.source, jsonl=args.jsonl, as_json=args.json, indirect=args.indirect, out=out
+            )
             return 0
         settings = load_settings()
     except (InputError, SettingsError) as exc:
@@ -82,8 +100,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     command = args.command or ("run" if settings.bot_token else "chat")
     if command == "run":
         if not settings.bot_token:
-            print("newsbot: BOT_TOKEN: not set; put it in .env or the environment "
-                  "(or use `newsbot chat` offline)", file=sys.stderr)
+            print(
+                "newsbot: BOT_TOKEN: not set; put it in .env or the environment "
+                "(or use `newsbot chat` offline)",
+                file=sys.stderr,
+            )
             return 2
         # Imported here: the console and the text commands never need PTB's start-up cost.
         from bot.telegram_app import run_telegram
@@ -133,8 +154,17 @@ async def _ingest(services: Services, args: argparse.Namespace, out: TextIO) -> 
 
 async def _stats(services: Services, args: argparse.Namespace, out: TextIO) -> int:
     stats = await services.store.stats()
-    for name in ("articles", "quotes", "speakers", "chats", "digest_chats", "blocked_chats",
-                 "feeds", "feeds_failing", "db_bytes"):
+    for name in (
+        "articles",
+        "quotes",
+        "speakers",
+        "chats",
+        "digest_chats",
+        "blocked_chats",
+        "feeds",
+        "feeds_failing",
+        "db_bytes",
+    ):
         out.write(f"{name:>14}: {getattr(stats, name)}\n")
     return 0
 

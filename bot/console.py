@@ -19,7 +19,11 @@ from handlers.requests import Caller, Request
 from handlers.router import parse_command
 
 CONSOLE_CALLER = Caller(
-    user_id=None, chat_id=0, chat_type="private", chat_title="console", is_bot_admin=True,
+    user_id=None,
+    chat_id=0,
+    chat_type="private",
+    chat_title="console",
+    is_bot_admin=True,
     local=True,
 )
 EXIT_WORDS = {"quit", "exit", "/quit", "/exit", ":q"}

@@ -107,8 +107,7 @@ def load_settings(
         bot_token=_parse_token(get("BOT_TOKEN")),
         admin_ids=_parse_admin_ids(get("ADMIN_IDS")),
         database_path=_parse_database_path(get("DATABASE_PATH") or DEFAULT_DATABASE_PATH),
-        telegram_api_url=_parse_url("TELEGRAM_API_URL", get("TELEGRAM_API_URL"))
-        or DEFAULT_API_URL,
+        telegram_api_url=_parse_url("TELEGRAM_API_URL", get("TELEGRAM_API_URL")) or DEFAULT_API_URL,
         default_timezone=parse_timezone("DEFAULT_TIMEZONE", get("DEFAULT_TIMEZONE") or "UTC"),
         log_level=_parse_log_level(get("LOG_LEVEL") or "INFO"),
         webhook_url=webhook_url,
@@ -149,7 +148,9 @@ def _parse_database_path(value: str) -> Path:
         try:
             parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
-            raise SettingsError("DATABASE_PATH", f"cannot create {parent} ({exc.strerror})") from None
+            raise SettingsError(
+                "DATABASE_PATH", f"cannot create {parent} ({exc.strerror})"
+            ) from None
     writable = os.access(path, os.W_OK) if path.exists() else os.access(parent, os.W_OK)
     if not writable:
         raise SettingsError("DATABASE_PATH", f"{value} is not writable by this user")
@@ -186,9 +187,7 @@ def _parse_log_level(value: str) -> str:
 
 def _parse_webhook_secret(value: str | None) -> str | None:
     if value is not None and not _SECRET_RE.match(value):
-        raise SettingsError(
-            "WEBHOOK_SECRET", "must be 1-256 characters of A-Z, a-z, 0-9, _ and -"
-        )
+        raise SettingsError("WEBHOOK_SECRET", "must be 1-256 characters of A-Z, a-z, 0-9, _ and -")
     return value
 
 

@@ -73,19 +73,30 @@ def _row_text(row: dict[str, Any], keys: tuple[str, ...]) -> str:
     return ""
 
 
-def summarize_text(text: str, *, sentences: int, algorithm: str, max_chars: int | None) -> list[str]:
+def summarize_text(
+    text: str, *, sentences: int, algorithm: str, max_chars: int | None
+) -> list[str]:
     """Clean and summarise one text; the summary's sentences in article order."""
     body = clean_article(text)
     result = summarize(
-        body, sentences=sentences, algorithm=algorithm, max_chars=max_chars,
+        body,
+        sentences=sentences,
+        algorithm=algorithm,
+        max_chars=max_chars,
         language=detect_language(body),
     )
     return list(result.sentences)
 
 
 def run_summarize(
-    source: str, *, jsonl: bool, as_json: bool, sentences: int, algorithm: str,
-    max_chars: int | None, out: IO[str],
+    source: str,
+    *,
+    jsonl: bool,
+    as_json: bool,
+    sentences: int,
+    algorithm: str,
+    max_chars: int | None,
+    out: IO[str],
 ) -> None:
     """Print the summary of FILE, or one JSON row per input row in batch mode."""
     if jsonl:
@@ -94,14 +105,18 @@ def run_summarize(
             summary = summarize_text(
                 text, sentences=sentences, algorithm=algorithm, max_chars=max_chars
             )
-            out.write(json.dumps({"id": row.get("id"), "summary": "\n".join(summary)},
-                                 ensure_ascii=False) + "\n")
+            out.write(
+                json.dumps({"id": row.get("id"), "summary": "\n".join(summary)}, ensure_ascii=False)
+                + "\n"
+            )
         return
     summary = summarize_text(
         read_text(source), sentences=sentences, algorithm=algorithm, max_chars=max_chars
     )
     if as_json:
-        out.write(json.dumps({"algorithm": algorithm, "summary": summary}, ensure_ascii=False) + "\n")
+        out.write(
+            json.dumps({"algorithm": algorithm, "summary": summary}, ensure_ascii=False) + "\n"
+        )
     else:
         out.write("\n".join(summary) + "\n")
 
@@ -117,16 +132,16 @@ def run_quotes(source: str, *, jsonl: bool, as_json: bool, indirect: bool, out: 
         for _, row in iter_jsonl(source):
             text = _row_text(row, ("text", "article"))
             doc_id = row.get("doc_id", row.get("id"))
-            quotes = [quote_dict(q) for q in extract_quotes(text, indirect=indirect)]
-            out.write(json.dumps({"doc_id": doc_id, "quotes": quotes}, ensure_ascii=False) + "\n")
+            rows = [quote_dict(q) for q in extract_quotes(text, indirect=indirect)]
+            out.write(json.dumps({"doc_id": doc_id, "quotes": rows}, ensure_ascii=False) + "\n")
         return
-    quotes = extract_quotes(read_text(source), indirect=indirect)
+    found = extract_quotes(read_text(source), indirect=indirect)
     if as_json:
-        out.write(json.dumps([quote_dict(q) for q in quotes], ensure_ascii=False, indent=2) + "\n")
+        out.write(json.dumps([quote_dict(q) for q in found], ensure_ascii=False, indent=2) + "\n")
         return
-    if not quotes:
+    if not found:
         out.write("No quotes found.\n")
-    for q in quotes:
+    for q in found:
         who = q.speaker or "unknown speaker"
         if q.role:
             who += f", {q.role}"

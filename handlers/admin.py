@@ -61,8 +61,10 @@ async def add(rt: Runtime, request: Request) -> Reply:
     attachment = request.attachment
     if attachment is not None:
         if attachment.is_photo:
-            return Reply("I can't read photos. Send the article as text, as a .txt, .md, "
-                         ".html or .json file, or as a link.")
+            return Reply(
+                "I can't read photos. Send the article as text, as a .txt, .md, "
+                ".html or .json file, or as a link."
+            )
         limit = ingestor.limits.max_bytes
         if attachment.size is not None and attachment.size > limit:
             return Reply(
@@ -145,7 +147,11 @@ async def _feed_list(rt: Runtime) -> str:
         return "No feeds yet. " + FEED_USAGE
     lines = ["<b>Feeds</b>"]
     for f in feeds:
-        state = "ok" if not f.last_error else f"failing ×{f.failures}: {esc(truncate(f.last_error, 80))}"
+        state = (
+            "ok"
+            if not f.last_error
+            else f"failing ×{f.failures}: {esc(truncate(f.last_error, 80))}"
+        )
         checked = f.last_checked_at.strftime("%d %b %H:%M") if f.last_checked_at else "not yet"
         name = esc(f.title or f.url)
         lines.append(f"{f.id}. {name} — every {f.interval_minutes} min, checked {checked}, {state}")
@@ -157,5 +163,7 @@ async def stats(rt: Runtime, request: Request) -> Reply:
     del request  # same answer for every admin
     numbers = await rt.store.stats()
     events = await rt.store.recent_events(5)
-    rows = [(e.at.astimezone(rt.timezone).strftime("%d %b %H:%M"), e.kind, e.message) for e in events]
+    rows = [
+        (e.at.astimezone(rt.timezone).strftime("%d %b %H:%M"), e.kind, e.message) for e in events
+    ]
     return Reply(views.stats_view(numbers, rows))

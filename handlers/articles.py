@@ -107,8 +107,7 @@ async def summary(rt: Runtime, request: Request) -> Reply:
         article = await rt.store.get_article(parsed.article_id)
         if article is None:
             return Reply(
-                f"There is no article #{parsed.article_id}. "
-                "Try /latest or /search to find one."
+                f"There is no article #{parsed.article_id}. Try /latest or /search to find one."
             )
         return await _summary_reply(rt, article, parsed)
     hits = await rt.store.search_articles(parsed.words, MATCH_CHOICES + 1)
@@ -124,14 +123,16 @@ async def summary(rt: Runtime, request: Request) -> Reply:
             return await _summary_reply(rt, article, parsed)
     suffix = _summary_suffix(parsed)
     buttons = tuple(
-        (Button(truncate(f"#{h.article.id} {h.article.title}", 60),
-                f"summary 1 {h.article.id}{suffix}"),)
+        (
+            Button(
+                truncate(f"#{h.article.id} {h.article.title}", 60),
+                f"summary 1 {h.article.id}{suffix}",
+            ),
+        )
         for h in hits[:MATCH_CHOICES]
     )
     lines = [f"Several articles match “{esc(truncate(parsed.words, 60))}” — which one?"]
-    lines += [
-        f"#{h.article.id} <b>{esc(h.article.title)}</b>" for h in hits[:MATCH_CHOICES]
-    ]
+    lines += [f"#{h.article.id} <b>{esc(h.article.title)}</b>" for h in hits[:MATCH_CHOICES]]
     return Reply("\n".join(lines), buttons=buttons)
 
 
@@ -149,7 +150,8 @@ def _clear_match(words: str, titles: list[str]) -> int | None:
         return 0
     wanted = [w.casefold() for w in re.findall(r"\w+", words)]
     containing = [
-        i for i, title in enumerate(titles)
+        i
+        for i, title in enumerate(titles)
         if wanted and all(w in re.findall(r"\w+", title.casefold()) for w in wanted)
     ]
     return containing[0] if len(containing) == 1 else None
@@ -172,8 +174,14 @@ async def _summary_reply(rt: Runtime, article: Article, parsed: SummaryArgs) -> 
     when = format_date(article.published_at or article.added_at, rt.timezone)
     return Reply(
         views.summary_view(
-            article.title, article.outlet, article.author, when, article.id, article.url,
-            sentences, algorithm,
+            article.title,
+            article.outlet,
+            article.author,
+            when,
+            article.id,
+            article.url,
+            sentences,
+            algorithm,
         )
     )
 
@@ -191,8 +199,7 @@ async def search(rt: Runtime, request: Request) -> Reply:
         if total:
             return Reply("No more results.")
         return Reply(
-            f"Nothing found for “{esc(truncate(words, 60))}”. "
-            "Try other words, or fewer of them."
+            f"Nothing found for “{esc(truncate(words, 60))}”. Try other words, or fewer of them."
         )
     header = (
         f"🔎 <b>{total} result{'s' if total != 1 else ''}</b> for “{esc(truncate(words, 60))}” "

@@ -37,11 +37,10 @@ class FeedPoller:
         return added
 
     async def _poll(self, feed: Feed) -> int:
-        report = await self._rt.ingestor.ingest_feed(
-            feed.url, allow_private=False, feed_id=feed.id
-        )
+        report = await self._rt.ingestor.ingest_feed(feed.url, allow_private=False, feed_id=feed.id)
         feed_errors = [
-            i.reason or "failed" for i in report.items
+            i.reason or "failed"
+            for i in report.items
             if i.status == "rejected" and i.source == feed.url
         ]
         error = feed_errors[0] if feed_errors and not report.added else None

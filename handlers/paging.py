@@ -28,7 +28,9 @@ class Page:
         return f"{first}–{self.offset + shown} of {total}"
 
 
-def more_button(command: str, page: Page, total: int, args: str = "") -> tuple[tuple[Button, ...], ...]:
+def more_button(
+    command: str, page: Page, total: int, args: str = ""
+) -> tuple[tuple[Button, ...], ...]:
     """A "More" button for the next page, if there is one and its action fits Telegram."""
     if page.offset + page.size >= total:
         return ()

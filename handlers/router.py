@@ -47,17 +47,35 @@ COMMANDS: tuple[Command, ...] = (
     Command("start", None, "What newsbot does", "/start"),
     Command("help", None, "How to use newsbot", "/help"),
     Command("latest", articles.latest, "Newest articles with short summaries", "/latest [n]"),
-    Command("summary", articles.summary, "Summary of an article",
-            "/summary ID | words [sentences] [algorithm]"),
-    Command("who_said", who_said.who_said, "What someone said, or who said a phrase",
-            '/who_said name | "phrase" [+indirect]'),
+    Command(
+        "summary",
+        articles.summary,
+        "Summary of an article",
+        "/summary ID | words [sentences] [algorithm]",
+    ),
+    Command(
+        "who_said",
+        who_said.who_said,
+        "What someone said, or who said a phrase",
+        '/who_said name | "phrase" [+indirect]',
+    ),
     Command("search", articles.search, "Search the articles", "/search words"),
-    Command("digest", digest.digest_command, "Daily digest for this chat",
-            "/digest on [HH:MM] [Area/City] | off | now | status"),
-    Command("add", admin.add, "Add articles: text, reply, file or URLs", "/add text | URL…",
-            admin=True),
-    Command("feed", admin.feed, "Manage RSS/Atom feeds", "/feed add URL [minutes] | remove | list",
-            admin=True),
+    Command(
+        "digest",
+        digest.digest_command,
+        "Daily digest for this chat",
+        "/digest on [HH:MM] [Area/City] | off | now | status",
+    ),
+    Command(
+        "add", admin.add, "Add articles: text, reply, file or URLs", "/add text | URL…", admin=True
+    ),
+    Command(
+        "feed",
+        admin.feed,
+        "Manage RSS/Atom feeds",
+        "/feed add URL [minutes] | remove | list",
+        admin=True,
+    ),
     Command("remove", admin.remove, "Remove an article", "/remove ID", admin=True),
     Command("stats", admin.stats, "Statistics and recent problems", "/stats", admin=True),
 )
@@ -90,13 +108,19 @@ class Newsbot:
             if verdict == "drop":
                 return None
             if verdict == "warn":
-                return Reply("You're sending commands very fast — I'll answer again in a few seconds.")
+                return Reply(
+                    "You're sending commands very fast — I'll answer again in a few seconds."
+                )
         command = BY_NAME.get(request.command)
         if command is None:
             return Reply(f"I don't know /{esc(request.command[:32])}. Send /help for the commands.")
         if command.admin and not caller.is_bot_admin:
-            log.warning("refused /%s from non-admin user %s in chat %s",
-                        command.name, caller.user_id, caller.chat_id)
+            log.warning(
+                "refused /%s from non-admin user %s in chat %s",
+                command.name,
+                caller.user_id,
+                caller.chat_id,
+            )
             return Reply(f"Sorry, /{command.name} is only for newsbot's admins.")
         if len(request.args) > ARGS_LIMIT:
             return Reply("That message is too long for this command. Please shorten it.")
@@ -147,7 +171,7 @@ def help_text(caller: Caller, *, welcome: bool) -> str:
         f"{esc(c.usage)} — {esc(c.description)}" for c in visible_commands(caller.is_bot_admin)
     ]
     lines.append(
-        "\nExamples: /latest 3 · /summary 1 · /who_said \"a phrase\" · /search harbour · "
+        '\nExamples: /latest 3 · /summary 1 · /who_said "a phrase" · /search harbour · '
         "/digest on 07:30 Europe/Berlin"
     )
     return "\n".join(lines)

@@ -40,7 +40,8 @@ class Throttle:
             if len(self._buckets) >= self._max_users:
                 # Full buckets carry no information; dropping them bounds memory.
                 self._buckets = {
-                    k: b for k, b in self._buckets.items()
+                    k: b
+                    for k, b in self._buckets.items()
                     if b.tokens + (now - b.updated) * self._rate < self._burst
                 }
             bucket = self._buckets[user_id] = _Bucket(float(self._burst), now)

@@ -18,12 +18,16 @@ def byline(outlet: str | None, when: str, article_id: int) -> str:
     return " · ".join(p for p in parts if p)
 
 
-def article_card(article: ArticleListing, tz: ZoneInfo, *, number: int | None = None,
-                 sentences: int = 2) -> str:
+def article_card(
+    article: ArticleListing, tz: ZoneInfo, *, number: int | None = None, sentences: int = 2
+) -> str:
     """Title, byline, the first summary sentences and the link, as one list entry."""
     prefix = f"{number}. " if number is not None else ""
     when = format_date(article.published_at or article.added_at, tz)
-    lines = [f"{prefix}<b>{esc(article.title)}</b>", f"<i>{byline(article.outlet, when, article.id)}</i>"]
+    lines = [
+        f"{prefix}<b>{esc(article.title)}</b>",
+        f"<i>{byline(article.outlet, when, article.id)}</i>",
+    ]
     summary = " ".join(article.summary[:sentences])
     if summary:
         lines.append(esc(summary))
@@ -77,7 +81,10 @@ def search_hit(hit: SearchHit, tz: ZoneInfo, number: int) -> str:
     """One search result: title, byline and the matching snippet."""
     article = hit.article
     when = format_date(article.published_at or article.added_at, tz)
-    lines = [f"{number}. <b>{esc(article.title)}</b>", f"<i>{byline(article.outlet, when, article.id)}</i>"]
+    lines = [
+        f"{number}. <b>{esc(article.title)}</b>",
+        f"<i>{byline(article.outlet, when, article.id)}</i>",
+    ]
     if hit.snippet:
         lines.append(f"…{snippet_html(hit.snippet)}…")
     if article.url:
@@ -97,8 +104,11 @@ def quote_entry(quote: QuoteRow, tz: ZoneInfo) -> str:
     text = truncate(quote.text, QUOTE_PREVIEW_CHARS)
     marker = "" if quote.kind == "direct" else f" <i>({esc(quote.kind)})</i>"
     when = format_date(quote.published_at or quote.added_at, tz)
-    source_bits = [link(quote.article_url, quote.article_title) if quote.article_url
-                   else f"<b>{esc(quote.article_title)}</b>"]
+    source_bits = [
+        link(quote.article_url, quote.article_title)
+        if quote.article_url
+        else f"<b>{esc(quote.article_title)}</b>"
+    ]
     if quote.outlet:
         source_bits.append(esc(quote.outlet))
     if when:
@@ -114,7 +124,8 @@ def quote_entry(quote: QuoteRow, tz: ZoneInfo) -> str:
 def speaker_entry(speaker: Speaker, number: int) -> str:
     """A line in the most-quoted list."""
     plural = "quote" if speaker.quote_count == 1 else "quotes"
-    return f"{number}. <b>{speaker_label(speaker.name, speaker.role)}</b> — {speaker.quote_count} {plural}"
+    label = speaker_label(speaker.name, speaker.role)
+    return f"{number}. <b>{label}</b> — {speaker.quote_count} {plural}"
 
 
 def stats_view(stats: Stats, events: Sequence[tuple[str, str, str]]) -> str:
@@ -137,4 +148,3 @@ def stats_view(stats: Stats, events: Sequence[tuple[str, str, str]]) -> str:
     else:
         lines.append("\nNo recent problems.")
     return "\n".join(lines)
-

@@ -31,7 +31,7 @@ QUOTE_MARKS = "\"“”„«»‘’'"
 
 USAGE = (
     "Use /who_said NAME for what someone said (e.g. /who_said Okonjo-Reyes), "
-    "/who_said \"a phrase\" to find who said it, or /who_said alone for the most quoted people. "
+    '/who_said "a phrase" to find who said it, or /who_said alone for the most quoted people. '
     "Add +indirect to include paraphrases."
 )
 
@@ -53,7 +53,9 @@ def parse_who_said_args(args: str) -> WhoSaidArgs:
     if not text:
         return WhoSaidArgs("", False, include_indirect)
     phrase = text[0] in QUOTE_MARKS
-    query = check_query(text.strip(QUOTE_MARKS + " "), USAGE) if phrase else check_query(text, USAGE)
+    query = (
+        check_query(text.strip(QUOTE_MARKS + " "), USAGE) if phrase else check_query(text, USAGE)
+    )
     return WhoSaidArgs(query, phrase, include_indirect)
 
 
@@ -125,7 +127,9 @@ async def _top_speakers(rt: Runtime) -> Reply:
     speakers = await rt.store.top_speakers(since, TOP_SPEAKERS)
     scope = f"in the last {RECENT_DAYS} days"
     if not speakers:
-        speakers = await rt.store.top_speakers(datetime.min.replace(tzinfo=since.tzinfo), TOP_SPEAKERS)
+        speakers = await rt.store.top_speakers(
+            datetime.min.replace(tzinfo=since.tzinfo), TOP_SPEAKERS
+        )
         scope = "overall"
     if not speakers:
         return Reply("No quotes stored yet. " + USAGE)
@@ -138,4 +142,3 @@ async def _top_speakers(rt: Runtime) -> Reply:
         if Button.fits(action := f"who_said 1 {s.name}")
     )
     return Reply("\n".join(lines), buttons=buttons)
-
