@@ -93,16 +93,28 @@ MIN_SPLIT_CHARS = 8
 """Name keys at least this long are looked up as two halves; shorter ones by any trigram."""
 
 
-def fuzzy_name(key: str) -> str | None:
-    """MATCH expression for the trigram alias index that survives one typo in `key`, or None.
+def fuzzy_name(key: str) -> list[str]:
+    """MATCH expressions for the trigram alias index that together survive one typo in `key`.
 
     A trigram-table phrase matches a substring. One typo (a wrong, missing, extra or swapped
-    letter) spoils at most one half of the name, so "first half" OR "second half" still
-    matches the intended alias, and both halves are selective enough that only a few aliases
-    need ranking (matching any single trigram of a long name would rank thousands).
+    letter) spoils at most one half of a name, so looking up each half still reaches the
+    intended alias; a half is also far more selective than any single trigram. Keys too short
+    to halve are looked up by any of their trigrams.
     """
     key = key[:MAX_NAME_CHARS]
     if len(key) < MIN_SPLIT_CHARS:
-        return trigram_any(key)
+        expression = trigram_any(key)
+        return [] if expression is None else [expression]
     middle = len(key) // 2
-    return f"{_quote(key[:middle])} OR {_quote(key[middle:])}"
+    return [_quote(key[:middle]), _quote(key[middle:])]
+
+
+def _trigram_set(text: str) -> set[str]:
+    padded = f"  {text} "  # padding lets first and last letters count as much as the rest
+    return {padded[i : i + 3] for i in range(len(padded) - 2)}
+
+
+def similarity(a: str, b: str) -> float:
+    """Dice coefficient of the two strings' trigram sets: 1.0 identical, 0.0 nothing shared."""
+    grams_a, grams_b = _trigram_set(a), _trigram_set(b)
+    return 2 * len(grams_a & grams_b) / (len(grams_a) + len(grams_b))

@@ -66,6 +66,9 @@ the newest thousand matches bound it and are what a news search wants anyway.
 MAX_CANDIDATES = 50
 """Existing speakers offered to the speaker matcher for one quoted name."""
 
+FUZZY_ROWS = 300
+"""Aliases read per fuzzy name lookup expression (newest first) before scoring them."""
+
 MAX_SPEAKERS_PER_QUERY = 50
 """Speaker ids honoured by quotes_by_speakers; bounds the size of one statement."""
 
@@ -733,19 +736,25 @@ class Store:
                 (key, surname, limit),
             )
             ids.update((row[0], None) for row in exact)
-            trigrams = fts.fuzzy_name(key)
-            if trigrams is not None and len(ids) < limit:
-                fuzzy = await _rows(
-                    conn,
-                    """
-                    SELECT a.speaker_id FROM (
-                        SELECT rowid AS alias_id, rank FROM speaker_aliases_fts
-                        WHERE speaker_aliases_fts MATCH ? ORDER BY rank LIMIT ?
-                    ) AS m JOIN speaker_aliases AS a ON a.id = m.alias_id ORDER BY m.rank
-                    """,
-                    (trigrams, limit),
-                )
-                ids.update((row[0], None) for row in fuzzy)
+            if len(ids) < limit:
+                fuzzy: dict[int, float] = {}
+                for expression in fts.fuzzy_name(key):
+                    # Unranked and capped: a half shared by thousands of names ("Surname…")
+                    # costs FUZZY_ROWS rows; the other half then carries the lookup.
+                    rows = await _rows(
+                        conn,
+                        """
+                        SELECT a.speaker_id, a.alias_key FROM speaker_aliases_fts
+                        JOIN speaker_aliases AS a ON a.id = speaker_aliases_fts.rowid
+                        WHERE speaker_aliases_fts MATCH ?
+                        ORDER BY speaker_aliases_fts.rowid DESC LIMIT ?
+                        """,
+                        (expression, FUZZY_ROWS),
+                    )
+                    for speaker_id, alias_key in rows:
+                        score = fts.similarity(key, alias_key)
+                        fuzzy[speaker_id] = max(score, fuzzy.get(speaker_id, 0.0))
+                ids.update((i, None) for i in sorted(fuzzy, key=lambda i: -fuzzy[i]))
             found = await _speakers_by_id(conn, list(ids)[:limit])
         return [_speaker(found[i]) for i in ids if i in found]
 

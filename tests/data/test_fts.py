@@ -43,3 +43,17 @@ def test_trigram_any() -> None:
     assert fts.trigram_any("ab") is None
     long = fts.trigram_any("abcdefghijklmnopqrstuvwxyz zyxwvutsrqponmlkjihgfedcba" * 80)
     assert long is not None and long.count(" OR ") == fts.MAX_TRIGRAMS - 1
+
+
+def test_fuzzy_name_halves_long_keys() -> None:
+    assert fts.fuzzy_name("volodymyr zelenskyy") == ['"volodymyr"', '" zelenskyy"']
+    assert fts.fuzzy_name("putin") == ['"put" OR "uti" OR "tin"']
+    assert fts.fuzzy_name("xy") == []
+    assert all(len(e) < 200 for e in fts.fuzzy_name("a" * 4000))
+
+
+def test_similarity_prefers_the_one_typo_spelling() -> None:
+    key = "volodymyr zelenksyy"
+    assert fts.similarity(key, key) == 1.0
+    assert fts.similarity(key, "volodymyr zelenskyy") > fts.similarity(key, "volodymyr groysman")
+    assert fts.similarity("abc", "xyz") == 0.0
