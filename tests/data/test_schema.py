@@ -1,0 +1,70 @@
+"""Migrations: steps apply in order, each atomically, and concurrent use stays consistent."""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from data import schema
+from data.errors import MigrationError
+from data.store import Store
+from tests.data.conftest import article
+
+
+def user_version(path: Path) -> int:
+    with sqlite3.connect(path) as conn:
+        return int(conn.execute("PRAGMA user_version").fetchone()[0])
+
+
+async def test_a_new_step_upgrades_an_existing_file(
+    db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    async with Store(db_path) as store:
+        kept = await store.add_article(article(), None, [])
+    step = ("CREATE TABLE upgrade_marker (id INTEGER PRIMARY KEY)",)
+    monkeypatch.setattr(schema, "MIGRATIONS", (*schema.MIGRATIONS, step))
+    monkeypatch.setattr(schema, "SCHEMA_VERSION", len(schema.MIGRATIONS))
+    async with Store(db_path) as store:
+        assert await store.get_article(kept) is not None
+    assert user_version(db_path) == schema.SCHEMA_VERSION
+    with sqlite3.connect(db_path) as conn:
+        assert conn.execute("SELECT count(*) FROM upgrade_marker").fetchone() == (0,)
+
+
+async def test_a_failing_step_is_rolled_back_and_reported(
+    db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    async with Store(db_path):
+        pass
+    before = user_version(db_path)
+    step = ("CREATE TABLE half_done (id INTEGER)", "THIS IS NOT SQL")
+    monkeypatch.setattr(schema, "MIGRATIONS", (*schema.MIGRATIONS, step))
+    monkeypatch.setattr(schema, "SCHEMA_VERSION", len(schema.MIGRATIONS))
+    with pytest.raises(MigrationError) as caught:
+        await Store(db_path).open()
+    assert caught.value.context["step"] == before + 1
+    assert caught.value.context["path"] == str(db_path)
+    assert user_version(db_path) == before
+    with sqlite3.connect(db_path) as conn:
+        tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_schema")}
+    assert "half_done" not in tables
+
+
+async def test_concurrent_writers_on_one_store_do_not_interleave(store: Store) -> None:
+    async def add(n: int) -> int:
+        return await store.add_article(
+            article(title=f"Story {n}", body=f"Body {n}.", url=f"https://x.org/{n}"), None, []
+        )
+
+    ids = await asyncio.gather(*(add(n) for n in range(30)), store.record_event("x", "y"))
+    assert len(set(ids[:30])) == 30
+    assert await store.count_articles() == 30
+
+
+async def test_two_stores_on_one_file_see_each_other(db_path: Path) -> None:
+    async with Store(db_path) as writer, Store(db_path) as reader:
+        article_id = await writer.add_article(article(), None, [])
+        assert await reader.get_article(article_id) is not None
