@@ -217,8 +217,9 @@ async def main_async(args: argparse.Namespace) -> int:
         base_seconds, base_sent = await baseline(base_db, now)
         result = await measure(db, plan, now)
     limit = chats / TELEGRAM_RATE
-    seconds = float(result["seconds"])  # type: ignore[arg-type]
-    rss = float(result["rss_mb"])  # type: ignore[arg-type]
+    seconds = float(str(result["seconds"]))
+    rss = float(str(result["rss_mb"]))
+    messages = int(str(result["messages"]))
     ok_time = seconds <= BAR_FACTOR * limit
     ok_clean = result["status_429"] == 0 and result["lost"] == 0 and result["duplicated"] == 0
     ok_rss = rss <= BAR_RSS_MB
@@ -243,6 +244,7 @@ async def main_async(args: argparse.Namespace) -> int:
                 0,
                 base_seconds,
                 base_seconds / limit,
+                0.0,
                 0,
                 0,
                 0,
@@ -253,11 +255,17 @@ async def main_async(args: argparse.Namespace) -> int:
                 result["messages"],
                 seconds,
                 seconds / limit,
+                messages / TELEGRAM_RATE,
                 result["status_429"],
                 result["lost"],
                 result["duplicated"],
             ],
         ],
+    )
+    per_digest = messages / max(1, int(str(result["sent"])))
+    print(
+        f"messages per digest: {per_digest:.2f} (a digest over 4096 characters is split in "
+        "several; messages/30 s is the floor for what was actually sent)"
     )
     print(
         f"fake's HTTP statuses: {result['statuses']}; run_due: sent {result['sent']}, "

@@ -50,6 +50,8 @@ def percentile(values: Sequence[float], pct: float) -> float:
 
 def format_table(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
     """A plain-text table: numbers right-aligned, text left-aligned, one header rule."""
+    if any(len(row) != len(headers) for row in rows):
+        raise ValueError(f"every row needs {len(headers)} cells, like the headers")
     cells = [[_cell(v) for v in row] for row in rows]
     widths = [
         max(len(h), *(len(r[i]) for r in cells)) if cells else len(h) for i, h in enumerate(headers)
