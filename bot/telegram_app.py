@@ -47,8 +47,12 @@ from handlers.router import BY_NAME, FAILURE, parse_command, visible_commands
 log = logging.getLogger(__name__)
 
 NewsbotApp = Application[
-    ExtBot[None], CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], dict[Any, Any]],
-    dict[Any, Any], dict[Any, Any], dict[Any, Any], JobQueue[Any],
+    ExtBot[None],
+    CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], dict[Any, Any]],
+    dict[Any, Any],
+    dict[Any, Any],
+    dict[Any, Any],
+    JobQueue[Any],
 ]
 TICK_SECONDS = 60
 
@@ -137,17 +141,21 @@ async def on_shutdown(app: NewsbotApp) -> None:
 
 async def publish_commands(app: NewsbotApp, settings: Settings) -> None:
     """Command menus: public commands for everyone, all commands in each admin's chat."""
+
     def menu(is_admin: bool) -> list[BotCommand]:
         return [BotCommand(c.name, c.description) for c in visible_commands(is_admin)]
 
+    # A menu is a convenience: a failure here must not keep the bot from running, and one
+    # admin who never started the bot ("chat not found") must not cost the others their menu.
     try:
         await app.bot.set_my_commands(menu(False), scope=BotCommandScopeDefault())
-        for admin_id in settings.admin_ids:
-            await app.bot.set_my_commands(menu(True), scope=BotCommandScopeChat(admin_id))
     except TelegramError as exc:
-        # A menu is a convenience; a failure here (e.g. an admin who never started the bot)
-        # must not keep the bot from running.
         log.warning("could not publish the command menu: %s", exc)
+    for admin_id in sorted(settings.admin_ids):
+        try:
+            await app.bot.set_my_commands(menu(True), scope=BotCommandScopeChat(admin_id))
+        except TelegramError as exc:
+            log.warning("could not publish the admin menu for %s: %s", admin_id, exc)
 
 
 def _admin_notifier(app: NewsbotApp, settings: Settings) -> Any:
@@ -176,12 +184,14 @@ async def on_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
     message = update.effective_message
     if message is None or update.effective_chat is None:
         return
-    parsed = parse_command(message.text or message.caption or "", context.bot.username)
+    # A file or photo carries its command in the caption.
+    command_line = message.text or message.caption or ""
+    parsed = parse_command(command_line, context.bot.username)
     if parsed is None:
         return
     name, args = parsed
     chat = update.effective_chat
-    if name not in BY_NAME and chat.type != "private" and "@" not in (message.text or "").split()[0]:
+    if name not in BY_NAME and chat.type != "private" and "@" not in command_line.split()[0]:
         return  # in groups, unknown commands without @newsbot are probably for another bot
     settings = settings_of(context)
     request = request_of(update, context.bot, settings.admin_ids, name, args)

@@ -30,6 +30,17 @@ def caller_of(update: Update, admin_ids: frozenset[int]) -> Caller:
     chat = update.effective_chat
     if chat is None:
         raise ValueError("update without a chat")
+    message = update.effective_message
+    if message is not None and message.sender_chat is not None:
+        # Anonymous admins (and channels) post as a chat. Telegram shows every anonymous
+        # admin everywhere as the same GroupAnonymousBot user, so that id would make all of
+        # them share one flood bucket; the posting chat is the sender that can be told apart.
+        return Caller(
+            user_id=message.sender_chat.id,
+            chat_id=chat.id,
+            chat_type=chat.type,
+            chat_title=chat.title or chat.full_name,
+        )
     return Caller(
         user_id=user.id if user else None,
         chat_id=chat.id,
@@ -55,11 +66,13 @@ def _attachment(bot: Bot, message: Message) -> Attachment | None:
             download=download,
         )
     if message.photo:
+
         async def no_download() -> bytes:
             return b""
 
-        return Attachment("photo", "image/jpeg", message.photo[-1].file_size, no_download,
-                          is_photo=True)
+        return Attachment(
+            "photo", "image/jpeg", message.photo[-1].file_size, no_download, is_photo=True
+        )
     return None
 
 
@@ -98,7 +111,10 @@ def markup_of(reply: Reply) -> InlineKeyboardMarkup | None:
     if not reply.buttons:
         return None
     return InlineKeyboardMarkup(
-        [[InlineKeyboardButton(b.label, callback_data=b.action) for b in row] for row in reply.buttons]
+        [
+            [InlineKeyboardButton(b.label, callback_data=b.action) for b in row]
+            for row in reply.buttons
+        ]
     )
 
 
