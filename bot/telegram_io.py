@@ -86,6 +86,10 @@ def request_of(
         return Request(command=command, args=args, caller=caller)
     replied = message.reply_to_message
     replied_text = (replied.text or replied.caption) if replied else None
+    attachment = _attachment(bot, message)
+    if attachment is None and replied is not None and replied.document is not None:
+        # "/add" in answer to a file posted or forwarded earlier means that file.
+        attachment = _attachment(bot, replied)
 
     async def is_chat_admin() -> bool:
         # Anonymous group admins post as the group itself.
@@ -101,7 +105,7 @@ def request_of(
         args=args,
         caller=caller,
         replied_text=replied_text,
-        attachment=_attachment(bot, message),
+        attachment=attachment,
         is_chat_admin=is_chat_admin,
     )
 

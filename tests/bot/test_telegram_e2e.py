@@ -341,6 +341,16 @@ async def test_add_an_attached_text_file_downloads_it_through_the_api_url(
     assert [c.status for c in bot.fake.calls_to("file")] == [200]
 
 
+async def test_add_as_a_reply_to_a_file(bot: BotUnderTest) -> None:
+    # A file forwarded or posted earlier: the admin answers it with /add.
+    chat = add_group(bot.fake)
+    posted = bot.fake.send_document(chat, MEMBER, ARTICLE.encode(), "tram.txt", "text/plain")
+    target = bot.fake.message_id_of(posted)
+    (added,) = await bot.ask(chat, ADMIN, "/add", reply_to_message_id=target)
+    assert "1 added" in added.text and "Tram line" in added.text
+    assert [c.status for c in bot.fake.calls_to("file")] == [200]
+
+
 async def test_add_refuses_photos_politely(bot: BotUnderTest) -> None:
     update = bot.fake.send_photo(ADMIN, ADMIN, caption="/add")
     (reply,) = await bot.through(ADMIN, update)
