@@ -16,8 +16,15 @@ UTC_ZONE = ZoneInfo("UTC")
 
 def chat(time: str = "08:00", zone: str | None = "Europe/Berlin", enabled: bool = True) -> Chat:
     return Chat(
-        id=-100, type="group", title="g", digest_enabled=enabled, digest_time=time,
-        timezone=zone, last_digest_at=None, digest_watermark=0, blocked=False,
+        id=-100,
+        type="group",
+        title="g",
+        digest_enabled=enabled,
+        digest_time=time,
+        timezone=zone,
+        last_digest_at=None,
+        digest_watermark=0,
+        blocked=False,
         blocked_reason=None,
     )
 
@@ -68,14 +75,16 @@ def test_missed_digest_goes_out_within_twelve_hours_only() -> None:
 def test_late_evening_digest_is_still_due_after_midnight() -> None:
     late = chat("23:30", "UTC")
     now = datetime(2026, 1, 16, 1, 0, tzinfo=UTC)
-    assert due_slot(late, now, UTC_ZONE) == ("2026-01-15", datetime(2026, 1, 15, 23, 30, tzinfo=UTC))
+    expected = ("2026-01-15", datetime(2026, 1, 15, 23, 30, tzinfo=UTC))
+    assert due_slot(late, now, UTC_ZONE) == expected
 
 
 def test_disabled_or_unzoned_chats() -> None:
     assert due_slot(chat(enabled=False), datetime(2026, 1, 15, 9, tzinfo=UTC), UTC_ZONE) is None
     unzoned = chat(zone=None)
     assert due_slot(unzoned, datetime(2026, 1, 15, 8, tzinfo=UTC), UTC_ZONE) == (
-        "2026-01-15", datetime(2026, 1, 15, 8, tzinfo=UTC)
+        "2026-01-15",
+        datetime(2026, 1, 15, 8, tzinfo=UTC),
     )
 
 
