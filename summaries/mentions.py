@@ -53,6 +53,8 @@ NON_PERSON_WORDS = _word_set("""
     parliament congress white kremlin pentagon nato un eu world international national federal
     royal general hall square tower building act bill law report award cup games olympic
     olympics festival day christmas easter twitter facebook instagram youtube google amazon
+    studio studios llp llc resorts resort open championship tournament hydro energy media
+    press agency airlines motors foods inc
     """)
 PRONOUN_GENDER: dict[str, str] = {
     "he": "m",

@@ -11,6 +11,7 @@ mark cannot swallow the rest of the article.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Literal
 
@@ -30,6 +31,7 @@ DOUBLE_MARKS: dict[str, Side] = {
 # The closing glyphs that may end a quote opened by a given glyph besides the generic closers.
 EXTRA_CLOSERS: dict[str, str] = {"„": "“", "«": "»"}
 SINGLE_OPENERS = "‘'"
+_ANY_MARK = re.compile("[“„«”»\"‟‘'’]")
 SINGLE_CLOSERS = "’'"
 # Characters after which a mark reads as opening ("... said, “Yes") and before which it reads
 # as closing ("yes,” he said).
@@ -132,7 +134,9 @@ def _scan_paragraph(text: str, start: int, end: int) -> tuple[list[MarkedSpan], 
     # Open double marks, outermost first; a nested pair inside a quote is just quoted text.
     stack: list[int] = []
     single_open: int | None = None
-    for i in range(start, end):
+    # jump from mark to mark: the text between marks never matters here
+    for match in _ANY_MARK.finditer(text, start, end):
+        i = match.start()
         ch = text[i]
         glyph_side = DOUBLE_MARKS.get(ch)
         if glyph_side is not None:

@@ -20,11 +20,14 @@ Indirect speech ("X said that …") is reported as kind "indirect" when asked fo
 
 from __future__ import annotations
 
+from bisect import bisect_left
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Literal
 
 from summaries.mentions import (
     BREAK,
+    NON_PERSON_WORDS,
     PRONOUN_GENDER,
     QUOTE,
     Mention,
@@ -34,6 +37,7 @@ from summaries.mentions import (
 )
 from summaries.name_gender import first_name_gender
 from summaries.quote_marks import MarkedSpan, find_quoted_spans
+from summaries.speakers import TITLE_WORDS
 from summaries.speech_verbs import SPEECH_VERBS, WEAK_FORMS
 
 QuoteKind = Literal["direct", "partial", "indirect"]
@@ -86,6 +90,12 @@ _NP_STOP = _word_set(
 )
 _DETERMINERS = _word_set("a an the one some many several two three four other another")
 _PERSON_PRONOUNS = frozenset({"he", "she"})
+_PREPOSITIONS = _word_set(
+    "in on at to from by with without into about after before of for over under as and or"
+)
+# Words that open a new clause: a verb after them has its own subject ("While critics say").
+_CLAUSE_OPENERS = _word_set("while but when although though because if as and whereas")
+_POSSESSIVES = frozenset({"his", "her", "their", "our", "my", "your"})
 _PLURAL_PRONOUNS = frozenset({"they", "we"})
 _SELF_PRONOUNS = frozenset({"i"})
 _SENTENCE_END = frozenset({".", "!", "?", "…"})
@@ -102,6 +112,12 @@ _MIN_UNATTRIBUTED_WORDS = 4
 _MAX_NP_TOKENS = 10
 _MAX_APPOSITIVE_TOKENS = 18
 _INHERIT_PARAGRAPHS = 2
+# How far back (in tokens) pronouns and uncued quotes look for a person: a few paragraphs.
+# Without it, text without paragraph breaks would make every look-back scan the whole text.
+_MAX_LOOKBACK_TOKENS = 400
+# Only this much of a text is analysed. The longest news features are a fraction of it; the
+# bound keeps hostile input (megabytes of quotation marks) well under a second.
+MAX_ANALYSED_CHARS = 100_000
 
 
 class _Article:
@@ -114,6 +130,7 @@ class _Article:
         self.texts = self.tokens.texts
         self.lower = [t.casefold() for t in self.texts]
         self.mentions = find_mentions(text, self.tokens)
+        self.mention_firsts = [m.first for m in self.mentions]
         self.mention_at: dict[int, Mention] = {}
         for mention in self.mentions:
             for i in range(mention.first, mention.last + 1):
@@ -121,6 +138,7 @@ class _Article:
         self.sentence_of, self.sentence_starts = self._sentences()
         self.paragraph_of = self._paragraphs()
         self.registry = _NameRegistry(self.mentions)
+        self.quote_token_at = {self.tokens.starts[q]: q for q in self.tokens.quote_at}
 
     def _sentences(self) -> tuple[list[int], list[int]]:
         """Sentence index of every token, and the first token of every sentence."""
@@ -149,7 +167,8 @@ class _Article:
                 return False
             if "." in previous:  # "U.S." ends a sentence only before a capitalised opener
                 return following[0].isupper() and following.casefold() in _OPENERS
-            return following[0].isupper() or following[0].isdigit() or following == BREAK
+            # before a paragraph break the BREAK token itself ends the sentence
+            return following[0].isupper() or following[0].isdigit()
         if token == QUOTE:
             inner = self.text[self.tokens.starts[i] : self.tokens.ends[i]].rstrip("\"'’”»“ \n")
             ends = inner.endswith((".", "!", "?", "…"))
@@ -160,6 +179,8 @@ class _Article:
     def _attribution_follows(self, j: int) -> bool:
         """A speech verb within the next few tokens, before any punctuation."""
         for k in range(j, min(j + 6, len(self.texts))):
+            if self.lower[k] in _CLAUSE_OPENERS:
+                return False
             if self.lower[k] in SPEECH_VERBS:
                 return True
             if not self.texts[k][0].isalnum():
@@ -174,6 +195,12 @@ class _Article:
             if token == BREAK:
                 current += 1
         return paragraph_of
+
+    def mentions_before(self, i: int) -> Iterator[Mention]:
+        """Mentions that start before token `i`, nearest first (bisect, not a full scan)."""
+        k = bisect_left(self.mention_firsts, i)
+        for j in range(k - 1, -1, -1):
+            yield self.mentions[j]
 
     def sentence_range(self, i: int) -> tuple[int, int]:
         """First and one-past-last token index of the sentence holding token `i`."""
@@ -190,41 +217,50 @@ _OPENERS = _word_set(
 
 
 class _NameRegistry:
-    """Full person names of the article, to expand "Smith" or "Dr. Smith" to "Jane Smith"."""
+    """Full person names of the article, to expand "Smith" or "Dr. Smith" to "Jane Smith".
+
+    Each distinct name is stored once (first position, count), so a name repeated thousands
+    of times costs no more to resolve than a name given once.
+    """
 
     def __init__(self, mentions: list[Mention]) -> None:
-        self._by_token: dict[str, list[tuple[int, str]]] = {}
+        self._by_token: dict[str, list[str]] = {}
+        self._first: dict[str, int] = {}
         self._counts: dict[str, int] = {}
         self.genders: dict[str, str] = {}
         for mention in mentions:
             words = _words(mention.name)
-            if mention.person and len(words) >= 2:
-                self._counts[mention.name] = self._counts.get(mention.name, 0) + 1
-                for word in words:
-                    self._by_token.setdefault(word, []).append((mention.first, mention.name))
-                gender = mention.gender or first_name_gender(words[0])
-                if gender is not None:
-                    self.genders.setdefault(mention.name, gender)
+            if not (mention.person and len(words) >= 2):
+                continue
+            name = mention.name
+            self._counts[name] = self._counts.get(name, 0) + 1
+            if name in self._first:
+                continue
+            self._first[name] = mention.first
+            for word in set(words):
+                self._by_token.setdefault(word, []).append(name)
+            gender = mention.gender or first_name_gender(words[0])
+            if gender is not None:
+                self.genders[name] = gender
 
     def resolve(self, name: str, at: int) -> str | None:
         """The most complete registered name containing all words of `name`, or None."""
         words = _words(name)
         if not words:
             return None
-        candidates = self._by_token.get(words[-1], [])
         best: tuple[int, int, int, int] | None = None
         best_name: str | None = None
-        for position, full in candidates:
+        for full in self._by_token.get(words[-1], ()):
             full_words = _words(full)
             if not set(words) <= set(full_words):
                 continue
-            # prefer a surname match, then a name introduced before, then the more frequent
-            # and the longer name, then the most recent
+            # prefer a surname match, a real given name, a name introduced before this point,
+            # then the more frequent and the longer name
             score = (
                 int(full_words[-1] == words[-1]),
-                int(position <= at),
-                self._counts.get(full, 0) * 100 + len(full_words),
-                position if position <= at else -position,
+                int(first_name_gender(full_words[0]) is not None),
+                int(self._first[full] <= at),
+                self._counts[full] * 100 + len(full_words),
             )
             if best is None or score > best:
                 best, best_name = score, full
@@ -242,6 +278,8 @@ class _Attributor:
         self.a = article
         # the people named so far as (token index, speaker), for pronoun resolution
         self.last_speaker: tuple[int, _Speaker] | None = None
+        # the last organisation or group that spoke, for "it said" / "they said"
+        self.last_group: tuple[int, _Speaker] | None = None
 
     # -- subjects -----------------------------------------------------------------------
 
@@ -254,56 +292,89 @@ class _Attributor:
         if k < floor or a.lower[k] in _PASSIVE:
             return None, k
         role: str | None = None
-        if a.texts[k] == ",":
-            # "Smith, the minister, said" or "The minister, Jane Smith, said"
+        for _ in range(3):
+            if a.texts[k] != ",":
+                break
+            # "Smith, the minister, said", "Stabenow, D-Mich., a member of …, said" or
+            # "The minister, Jane Smith, said"
             comma = self._previous_comma(k, floor)
             if comma is None:
                 return None, k
             inner = self._np_speaker(comma + 1, k - 1)
             if inner is not None and inner.person:
-                outer = self._np_backward(comma - 1, floor)
-                if outer is not None:
+                outer = self._np_backward(comma - 1, floor) if comma > floor else None
+                if outer is not None and a.mention_at.get(comma - 1) is None:
                     role = a.text[a.tokens.starts[outer] : a.tokens.ends[comma - 1]]
                 return _Speaker(inner.name, role or inner.role, True, inner.gender), comma
             role = a.text[a.tokens.starts[comma + 1] : a.tokens.ends[k - 1]].strip()
             k = comma - 1
-        if k < floor:
-            return None, k
+            if k < floor:
+                return None, k
         token = a.lower[k]
         if token in PRONOUN_GENDER or token in _PLURAL_PRONOUNS or token in _SELF_PRONOUNS:
             if token in ("his", "her", "him", "them", "us", "me"):
                 return None, k
             return self.resolve_pronoun(token, k), k
+        if token == "it":
+            return self.resolve_pronoun(token, k), k
         start = self._np_backward(k, floor)
         if start is None:
             return None, k
+        if start - 2 >= floor and a.lower[start - 1] in ("with", "at", "from", "of"):
+            # "Tim Guest with the Nova Scotia Health Authority says": the person speaks
+            mention = a.mention_at.get(start - 2)
+            person = self._person(mention) if mention is not None else None
+            if mention is not None and person is not None and mention.last == start - 2:
+                return person, mention.first
         speaker = self._np_speaker(start, k)
         if speaker is not None and role is not None:
             speaker = _Speaker(speaker.name, role, speaker.person, speaker.gender)
         return speaker, start
 
     def subject_after(self, j: int, ceiling: int) -> _Speaker | None:
-        """The subject of an inverted cue starting at `j` ("said Smith, the minister")."""
+        """The subject of an inverted cue starting at `j` ("said Smith, the minister").
+
+        The noun phrase must end its clause: 'said Smith.' or 'said Smith, the minister',
+        not 'says the program changed his life'.
+        """
         a = self.a
         if j >= ceiling:
             return None
         token = a.lower[j]
         if token in _PERSON_PRONOUNS or token in _PLURAL_PRONOUNS or token in _SELF_PRONOUNS:
             return self.resolve_pronoun(token, j)
+        if token in _NP_STOP or not a.texts[j][0].isalnum():
+            return None
         end = j
-        while (
-            end + 1 < ceiling
-            and end - j < _MAX_NP_TOKENS
-            and a.lower[end + 1] not in _NP_STOP
-            and (a.texts[end + 1][0].isalnum() or a.texts[end + 1] in ("-", "."))
-        ):
-            if a.texts[end + 1] == "." and (
-                end + 2 >= ceiling or not a.texts[end + 2][0].isupper()
-            ):
+        while end + 1 < ceiling and end - j < _MAX_NP_TOKENS:
+            nxt = a.texts[end + 1]
+            low = a.lower[end + 1]
+            if low == "and" and end + 2 < ceiling and a.texts[end + 2][0].isupper():
+                end += 1  # "Heart and Stroke senior manager Erin Kim"
+                continue
+            if low in _NP_STOP or low in _POSSESSIVES or low in SPEECH_VERBS:
+                break
+            if nxt == ".":
+                if (
+                    end + 2 < ceiling
+                    and a.texts[end + 2][0].isupper()
+                    and _is_abbreviation(a.lower[end])
+                ):
+                    end += 1  # the full stop of "Dr." or "U.S."
+                    continue
+                break
+            if not (nxt[0].isalnum() or nxt in ("-", "&")):
                 break
             end += 1
-        if a.texts[j] == "." or not a.texts[j][0].isalnum():
-            return None
+        following = a.texts[end + 1] if end + 1 < len(a.texts) else BREAK
+        if following not in (",", ".", BREAK, ";", ":", "!", "?", "—", "(", QUOTE):
+            # a person's name may still end early: "said Smith in a statement"
+            mention = a.mention_at.get(end)
+            person_end = self._last_person_token(j, end)
+            if person_end is None:
+                return None
+            end = person_end
+            del mention
         speaker = self._np_speaker(j, end)
         if speaker is None:
             return None
@@ -322,6 +393,17 @@ class _Attributor:
                 speaker = _Speaker(speaker.name, role, True, speaker.gender)
         return speaker
 
+    def _last_person_token(self, first: int, last: int) -> int | None:
+        """The last token of the first person mention within first..last, if any."""
+        a = self.a
+        for i in range(first, last + 1):
+            mention = a.mention_at.get(i)
+            if mention is not None and (
+                mention.person or a.registry.resolve(mention.name, i) is not None
+            ):
+                return min(mention.last, last)
+        return None
+
     def subject_forward_then_verb(self, j: int, ceiling: int) -> tuple[_Speaker | None, int]:
         """'…,” SUBJECT [, appositive,] [adverbs] VERB': the subject and the verb's index."""
         a = self.a
@@ -331,7 +413,7 @@ class _Attributor:
             if token in SPEECH_VERBS and k > j and a.texts[k][0].islower():
                 speaker, _ = self.subject_before(k, j)
                 return speaker, k
-            if token in (".", QUOTE, BREAK, ";", "?", "!", ":") or a.texts[k] == QUOTE:
+            if token in (".", QUOTE, BREAK, ";", "?", "!", ":") or token in _CLAUSE_OPENERS:
                 break
             k += 1
         return None, -1
@@ -342,7 +424,7 @@ class _Attributor:
         while i >= floor and k - i <= _MAX_APPOSITIVE_TOKENS:
             if a.texts[i] == ",":
                 return i
-            if a.texts[i] in (QUOTE, BREAK, ".", ";", ":"):
+            if a.texts[i] in (QUOTE, BREAK, ";", ":"):
                 return None
             i -= 1
         return None
@@ -400,9 +482,8 @@ class _Attributor:
                 role_text = a.text[a.tokens.starts[first] : name_start].strip(" ,")
                 gender = mention.gender or first_name_gender(_words(mention.name)[0])
                 return _Speaker(mention.name, role_text or mention.role, True, gender)
-            if first < mention.first and a.lower[first] not in _DETERMINERS:
-                # "spokesperson Lu Kang" style is handled above; "minister Smith" lands here
-                # only when Smith is unknown: a lone capitalised word after role words
+            if first < mention.first and a.lower[mention.first - 1] in TITLE_WORDS:
+                # "coach Mulder", "minister Smith": a lone capitalised word after a title
                 role_text = a.text[a.tokens.starts[first] : name_start].strip(" ,")
                 return _Speaker(mention.name, role_text, True, None)
         if not any(t[0].isalpha() for t in a.texts[first : last + 1]):
@@ -410,36 +491,122 @@ class _Attributor:
         return _Speaker(strip_possessive(words), None, False, None)
 
     def resolve_pronoun(self, pronoun: str, at: int) -> _Speaker | None:
-        """The last compatible person (he/she) or group (they/we) before token `at`."""
+        """The person (he/she) or group (it/they/we) a pronoun at token `at` refers to.
+
+        Candidates are the people named before the pronoun and the last speaker; a name in
+        subject position ("Guest said …", "Mulder didn't hesitate") beats one in object
+        position, and the most recent compatible candidate wins.
+        """
         if pronoun in _SELF_PRONOUNS:
-            return self.last_speaker[1] if self.last_speaker else None
+            return None  # a first-person column: the author is not named
+        a = self.a
+        if pronoun not in _PERSON_PRONOUNS:
+            if self.last_group is not None:
+                index, group = self.last_group
+                if a.paragraph_of[at] - a.paragraph_of[index] <= _INHERIT_PARAGRAPHS:
+                    return group
+            for mention in a.mentions_before(at):
+                if mention.last >= at:
+                    continue
+                if (
+                    a.paragraph_of[at] - a.paragraph_of[mention.last] > _INHERIT_PARAGRAPHS
+                    or at - mention.last > _MAX_LOOKBACK_TOKENS
+                ):
+                    break
+                if (
+                    not mention.person
+                    and self._in_subject_position(mention)
+                    and a.registry.resolve(mention.name, mention.last) is None
+                ):
+                    return _Speaker(strip_possessive(mention.name), None, False, None)
+            return None
         gender = PRONOUN_GENDER.get(pronoun)
+        speaker_at = -1
         if self.last_speaker is not None:
             index, speaker = self.last_speaker
-            recent = self.a.paragraph_of[at] - self.a.paragraph_of[index] <= _INHERIT_PARAGRAPHS
+            recent = a.paragraph_of[at] - a.paragraph_of[index] <= _INHERIT_PARAGRAPHS
             if recent and _compatible(speaker, gender, pronoun):
-                return speaker
-        a = self.a
-        for mention in reversed(a.mentions):
+                speaker_at = index
+        # best candidate by rank: 0 subject of known gender, 1 known gender, 2 subject, 3 any
+        ranked: list[_Speaker | None] = [None, None, None, None]
+        for mention in a.mentions_before(at):
             if mention.last >= at:
                 continue
-            if at - mention.last > 400:
+            if (
+                mention.last < speaker_at
+                or a.paragraph_of[at] - a.paragraph_of[mention.last] > 2
+                or at - mention.last > _MAX_LOOKBACK_TOKENS
+            ):
                 break
-            if pronoun in _PLURAL_PRONOUNS:
-                if not mention.person:
-                    return _Speaker(mention.name, None, False, None)
+            candidate = self._person(mention)
+            subject = self._in_subject_position(mention)
+            if candidate is None and subject and _may_be_surname(a, mention):
+                candidate = _Speaker(mention.name, mention.role, True, mention.gender)
+            if candidate is None or not _compatible(candidate, gender, pronoun):
                 continue
-            resolved = a.registry.resolve(mention.name, mention.last)
-            if resolved is None and not mention.person:
-                continue
-            name = resolved or mention.name
-            speaker_gender = (
-                mention.gender or a.registry.genders.get(name) or first_name_gender(_words(name)[0])
-            )
-            candidate = _Speaker(name, mention.role, True, speaker_gender)
-            if _compatible(candidate, gender, pronoun):
+            rank = (0 if subject else 1) + (0 if candidate.gender is not None else 2)
+            if ranked[rank] is None:
+                ranked[rank] = candidate
+            if rank == 0:
+                break
+        for rank, candidate in enumerate(ranked):
+            if candidate is not None and (rank % 2 == 0 or speaker_at < 0):
                 return candidate
-        return None
+        if speaker_at >= 0 and self.last_speaker is not None:
+            return self.last_speaker[1]
+        return ranked[1] or ranked[3]
+
+    def _person(self, mention: Mention) -> _Speaker | None:
+        """The mention as a person with their most complete name, or None if not a person."""
+        a = self.a
+        resolved = a.registry.resolve(mention.name, mention.last)
+        if resolved is None and not mention.person:
+            return None
+        name = resolved or mention.name
+        gender = (
+            mention.gender or a.registry.genders.get(name) or first_name_gender(_words(name)[0])
+        )
+        return _Speaker(name, mention.role, True, gender)
+
+    def _in_subject_position(self, mention: Mention) -> bool:
+        """Sentence-initial, or followed by a verb-like word and not after a preposition."""
+        a = self.a
+        if a.texts[mention.last].endswith(("'s", "’s")):
+            return False  # "Kim's schedule": a possessor, not a subject
+        first, _ = a.sentence_range(mention.first)
+        while first < mention.first and a.lower[first] in _NP_STOP:
+            first += 1
+        if first == mention.first:
+            return True
+        following = mention.last + 1
+        if following >= len(a.texts):
+            return False
+        before = a.lower[mention.first - 1]
+        if before in _PREPOSITIONS or before in _DETERMINERS:
+            return False
+        nxt = a.texts[following]
+        return nxt[0].islower() and a.lower[following] not in _PREPOSITIONS
+
+
+def _may_be_surname(a: _Article, mention: Mention) -> bool:
+    """A lone capitalised word that could be a person's surname ("Mulder didn't hesitate").
+
+    Not at the start of a sentence, where any word is capitalised ("Regular exercise …").
+    """
+    word = strip_possessive(mention.name)
+    first, _ = a.sentence_range(mention.first)
+    while first < mention.first and not a.texts[first][0].isalnum():
+        first += 1
+    return (
+        mention.first == mention.last
+        and mention.first != first
+        and not word.isupper()
+        and word.casefold() not in NON_PERSON_WORDS
+    )
+
+
+def _is_abbreviation(token: str) -> bool:
+    return token in _NO_BREAK_BEFORE_DOT or "." in token or (len(token) == 1 and token.isalpha())
 
 
 def _compatible(speaker: _Speaker, gender: str | None, pronoun: str) -> bool:
@@ -496,9 +663,11 @@ def _find_cue(at: _Attributor, q: int, partial: bool) -> _Cue | None:
     # 4. a verb later in the sentence: '… was “unworkable” in its form, Smith said.'
     for k in range(q + 1, end):
         if a.lower[k] in SPEECH_VERBS and a.texts[k][0].islower():
-            speaker, _ = at.subject_before(k, q + 1)
-            if speaker is None and k + 1 < end and a.texts[k - 1] == ",":
-                speaker = at.subject_after(k + 1, end)
+            speaker = None
+            if k + 1 < end and a.texts[k - 1] == ",":
+                speaker = at.subject_after(k + 1, end)  # "…, says Kim."
+            if speaker is None:
+                speaker, _ = at.subject_before(k, q + 1)
             if speaker is not None:
                 return _Cue(speaker, a.texts[k])
     return best
@@ -540,11 +709,14 @@ def extract_quotes(text: str, *, indirect: bool = True) -> tuple[Quote, ...]:
     """All quotes of `text` with their speakers, in text order. Never raises on any text."""
     if not text:
         return ()
+    if len(text) > MAX_ANALYSED_CHARS:
+        # cut at a paragraph break when there is one, so no quote is split by the bound
+        cut = text.rfind("\n", 0, MAX_ANALYSED_CHARS)
+        text = text[: cut if cut > MAX_ANALYSED_CHARS // 2 else MAX_ANALYSED_CHARS]
     spans = find_quoted_spans(text)
     article = _Article(text, spans)
     at = _Attributor(article)
     quotes: list[Quote] = []
-    last_quote_paragraph = -10
     for span, q in zip(spans, article.tokens.quote_at, strict=True):
         inner = span.inner_text(text)
         words = _word_count(inner)
@@ -556,13 +728,15 @@ def extract_quotes(text: str, *, indirect: bool = True) -> tuple[Quote, ...]:
         if cue is None:
             if words < _MIN_UNATTRIBUTED_WORDS or _is_title_case(inner):
                 continue  # a scare quote, a title, a nickname
-            speaker = _inherit(at, q, paragraph, last_quote_paragraph)
+            speaker = _inherit(at, q, paragraph)
             verb = None
         else:
             speaker, verb = cue.speaker, cue.verb
-        if speaker is not None and speaker.person:
-            at.last_speaker = (q, speaker)
-        last_quote_paragraph = paragraph
+        if speaker is not None:
+            if speaker.person:
+                at.last_speaker = (q, speaker)
+            else:
+                at.last_group = (q, speaker)
         quotes.append(
             Quote(
                 start=span.start,
@@ -580,23 +754,37 @@ def extract_quotes(text: str, *, indirect: bool = True) -> tuple[Quote, ...]:
     return tuple(merged)
 
 
-def _inherit(at: _Attributor, q: int, paragraph: int, last_quote_paragraph: int) -> _Speaker | None:
-    """The speaker of an uncued quote: the previous speaker, or the person just introduced."""
+def _inherit(at: _Attributor, q: int, paragraph: int) -> _Speaker | None:
+    """The speaker of an uncued quote.
+
+    The person a speech verb introduced in the sentence just before ('Jeff Fraser says the
+    system works.' then the quote) comes first, then the previous quote's speaker, then the
+    last person named in the preceding paragraph.
+    """
     a = at.a
+    first, _ = a.sentence_range(q)
+    if first > 0:
+        previous_first, previous_end = a.sentence_range(first - 1)
+        if paragraph - a.paragraph_of[previous_first] <= 1:
+            for k in range(previous_first, previous_end):
+                if a.texts[k] == QUOTE:
+                    break
+                if a.lower[k] in SPEECH_VERBS and a.texts[k][0].islower():
+                    speaker, _ = at.subject_before(k, previous_first)
+                    if speaker is not None:
+                        return speaker
     if at.last_speaker is not None:
         index, speaker = at.last_speaker
         if paragraph - a.paragraph_of[index] <= _INHERIT_PARAGRAPHS:
             return speaker
-    first, _ = a.sentence_range(q)
-    for mention in reversed(a.mentions):
+    for mention in a.mentions_before(q):
         if mention.last >= q:
             continue
-        if a.paragraph_of[q] - a.paragraph_of[mention.last] > 1:
+        if paragraph - a.paragraph_of[mention.last] > 1 or q - mention.last > _MAX_LOOKBACK_TOKENS:
             break
-        if mention.person or a.registry.resolve(mention.name, mention.last):
-            name = a.registry.resolve(mention.name, mention.last) or mention.name
-            return _Speaker(name, mention.role, True, mention.gender)
-    del first, last_quote_paragraph
+        person = at._person(mention)
+        if person is not None:
+            return person
     return None
 
 
@@ -627,7 +815,7 @@ def _merge_partials(quotes: list[Quote], a: _Article) -> list[Quote]:
 
 
 def _same_sentence(a: _Article, start_a: int, start_b: int) -> bool:
-    index = {a.tokens.starts[q]: q for q in a.tokens.quote_at}
+    index = a.quote_token_at
     qa, qb = index.get(start_a), index.get(start_b)
     return qa is not None and qb is not None and a.sentence_of[qa] == a.sentence_of[qb]
 
