@@ -1,9 +1,8 @@
 """PTB's AIORateLimiter plus the per-private-chat limit Telegram applies (about 1 msg/s).
 
 AIORateLimiter paces the overall rate (25/s, under Telegram's 30/s) and each group (20/min)
-and retries 429s; it
-leaves private chats unpaced. A short burst is allowed so a reply split into two or three
-messages is not slowed down.
+and retries 429s; it leaves private chats unpaced. A short burst is allowed so a reply split
+into two or three messages is not slowed down.
 """
 
 from __future__ import annotations
