@@ -51,10 +51,11 @@ NON_PERSON_WORDS = _word_set("""
     january february march april may june july august september october november december
     monday tuesday wednesday thursday friday saturday sunday day week year house senate
     parliament congress white kremlin pentagon nato un eu world international national federal
-    royal general hall square tower building act bill law report award cup games olympic
+    royal general hall square tower building act law report award cup games olympic
     olympics festival day christmas easter twitter facebook instagram youtube google amazon
     studio studios llp llc resorts resort open championship tournament hydro energy media
-    press agency airlines motors foods inc
+    press agency airlines motors foods inc development science innovation affairs defence
+    defense finance economic economy security environment
     """)
 PRONOUN_GENDER: dict[str, str] = {
     "he": "m",

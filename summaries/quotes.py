@@ -287,10 +287,14 @@ class _Attributor:
         """The subject ending just before the verb at `verb` (not before token `floor`)."""
         a = self.a
         k = verb - 1
-        while k >= floor and a.lower[k] in _ADVERBS:
+        while k >= floor and (a.lower[k] in _ADVERBS or _is_adverb(a.texts[k])):
             k -= 1
         if k < floor or a.lower[k] in _PASSIVE:
             return None, k
+        if a.lower[k] in ("and", "but") or a.lower[verb].endswith("ing"):
+            # "IRCC declined …, but said", "SNC-Lavalin applied …, arguing": the sentence's
+            # own subject speaks
+            return self.sentence_subject(floor, k), k
         role: str | None = None
         for _ in range(3):
             if a.texts[k] != ",":
@@ -330,6 +334,25 @@ class _Attributor:
         if speaker is not None and role is not None:
             speaker = _Speaker(speaker.name, role, speaker.person, speaker.gender)
         return speaker, start
+
+    def sentence_subject(self, first: int, limit: int) -> _Speaker | None:
+        """The subject at the start of the sentence: a pronoun or a name in subject position."""
+        a = self.a
+        for i in range(first, min(first + 6, limit)):
+            if a.texts[i] == ",":
+                first = i + 1  # past an opening phrase: "In a statement, IRCC …"
+                break
+        for i in range(first, limit):
+            token = a.lower[i]
+            if token in _PERSON_PRONOUNS or token in _PLURAL_PRONOUNS or token == "it":
+                return self.resolve_pronoun(token, i)
+            mention = a.mention_at.get(i)
+            if mention is not None and self._in_subject_position(mention):
+                start = mention.first
+                if start > first and a.lower[start - 1] in _DETERMINERS:
+                    start -= 1
+                return self._np_speaker(start, mention.last)
+        return None
 
     def subject_after(self, j: int, ceiling: int) -> _Speaker | None:
         """The subject of an inverted cue starting at `j` ("said Smith, the minister").
@@ -478,7 +501,7 @@ class _Attributor:
                 role = role_text if role_text else mention.role
                 gender = mention.gender or a.registry.genders.get(resolved)
                 return _Speaker(resolved, role, True, gender)
-            if mention.person:
+            if mention.person or _lone_surname(mention):
                 role_text = a.text[a.tokens.starts[first] : name_start].strip(" ,")
                 gender = mention.gender or first_name_gender(_words(mention.name)[0])
                 return _Speaker(mention.name, role_text or mention.role, True, gender)
@@ -605,6 +628,21 @@ def _may_be_surname(a: _Article, mention: Mention) -> bool:
     )
 
 
+def _lone_surname(mention: Mention) -> bool:
+    """'Peters said': one capitalised word that is not an acronym or a known non-person."""
+    word = strip_possessive(mention.name)
+    return (
+        mention.first == mention.last
+        and not word.isupper()
+        and word.casefold() not in NON_PERSON_WORDS
+        and word.casefold() not in _NP_STOP
+    )
+
+
+def _is_adverb(token: str) -> bool:
+    return token.endswith("ly") and token.islower() and len(token) > 4
+
+
 def _is_abbreviation(token: str) -> bool:
     return token in _NO_BREAK_BEFORE_DOT or "." in token or (len(token) == 1 and token.isalpha())
 
@@ -653,7 +691,11 @@ def _find_cue(at: _Attributor, q: int, partial: bool) -> _Cue | None:
             pass
         if a.lower[k] in SPEECH_VERBS and a.texts[k][0].islower():
             weak = a.lower[k] in WEAK_FORMS
-            speaker, _ = at.subject_before(k, first)
+            speaker = None
+            if (k == first or a.texts[k - 1] == ",") and not weak and _inverted_ok(a, k, q):
+                speaker = at.subject_after(k + 1, q)  # "…, asks editor Jane Doe, “…”"
+            if speaker is None:
+                speaker, _ = at.subject_before(k, first)
             if speaker is None and not weak and k + 1 < q:
                 speaker = at.subject_after(k + 1, q)
                 if speaker is not None and not _inverted_ok(a, k, q):

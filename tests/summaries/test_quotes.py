@@ -189,3 +189,22 @@ def test_names_with_apostrophes_hyphens_and_other_scripts() -> None:
     quotes = extract_quotes(text)
     assert quotes[0].speaker == "Siobhán O'Donnell-Kerr"
     assert len(quotes) >= 2
+
+
+def test_coordinated_and_gerund_cues_use_the_sentence_subject() -> None:
+    text = (
+        "Health Canada declined to give figures, but said “the review will be complete by June "
+        "at the latest.”\n\n"
+        "Later that week, Norvik Mining appealed the ruling, arguing it was an “unreasonable "
+        "reading of the permit and of the law.”"
+    )
+    quotes = _direct(text)
+    assert [q.speaker for q in quotes] == ["Health Canada", "Norvik Mining"]
+
+
+def test_lone_surname_speaker_carries_to_the_next_quote() -> None:
+    text = (
+        "“The second half was the best we have played all year,” Lindahl said. "
+        "“We finally trusted each other on the ice.”"
+    )
+    assert [q.speaker for q in _direct(text)] == ["Lindahl", "Lindahl"]
