@@ -20,7 +20,7 @@ from telegram import (
     Update,
 )
 from telegram.constants import ChatMemberStatus, ParseMode
-from telegram.error import TelegramError
+from telegram.error import BadRequest, TelegramError
 from telegram.ext import (
     Application,
     ApplicationBuilder,
@@ -205,7 +205,12 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     query = update.callback_query
     if query is None or update.effective_chat is None:
         return
-    await query.answer()
+    try:
+        await query.answer()
+    except BadRequest as exc:
+        # A press that waited while the bot was down can no longer be answered ("query is
+        # too old"); the press itself is still valid and gets its reply.
+        log.info("could not answer callback query %s: %s", query.id, exc.message)
     caller = caller_of(update, settings_of(context).admin_ids)
     reply = await services_of(context).newsbot.press(caller, str(query.data or ""))
     if reply is not None:

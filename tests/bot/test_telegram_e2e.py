@@ -716,6 +716,17 @@ async def test_stale_and_forged_buttons(bot: BotUnderTest) -> None:
     assert await bot.services.store.count_articles() == 27
 
 
+async def test_a_button_pressed_while_the_bot_was_down_still_works(bot: BotUnderTest) -> None:
+    (listing,) = await bot.ask(USER, USER, "/latest 2")
+    await bot.stop()
+    pressed = bot.fake.press_button(USER, USER, listing.message_id, listing.callback_data[0])
+    bot.fake.expire_callback_queries()  # too late to answer once the bot is back
+    await bot.start()
+    bot.expected[400] = 1  # "query is too old and response timeout expired"
+    (more,) = await bot.through(USER, pressed)
+    assert "(3–4 of 28)" in more.text
+
+
 async def test_a_hundred_commands_in_a_second_from_one_user(bot: BotUnderTest) -> None:
     user = fresh_user()
     updates = [bot.fake.send_text(user, user, "/latest 1") for _ in range(100)]
