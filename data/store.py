@@ -57,10 +57,10 @@ BUSY_TIMEOUT_MS = 5_000
 """How long a statement waits for another process's write lock before failing."""
 
 SEARCH_WINDOW = 1_000
-"""Article search ranks (and count_search counts) at most this many matches, the newest ones.
+"""Article search pages through (and count_search counts) at most this many matches, the newest.
 
-Ranking every match of a common word in a large library costs time proportional to the library;
-the newest thousand matches bound it and are what a news search wants anyway.
+Anything over every match of a common word costs time proportional to the library; the newest
+thousand bound it and are what a news search wants anyway.
 """
 
 MAX_CANDIDATES = 50
@@ -617,26 +617,38 @@ class Store:
     # -- search ----------------------------------------------------------------------------
 
     async def search_articles(self, query: str, limit: int, offset: int = 0) -> list[SearchHit]:
-        """Full-text search, best first: bm25 with a title match weighing 5× a body match.
+        """Full-text search over titles and bodies, best first, with snippets.
 
-        `query` is raw user text (see data.fts); words are all required, "quoted text" is a
-        phrase. Only the newest SEARCH_WINDOW matches are ranked, which bounds the cost of a
-        common word. Snippets mark matched words with "\\x02" … "\\x03".
+        `query` is raw user text (see data.fts): every word is required, "quoted text" is a
+        phrase. Results page through at most SEARCH_WINDOW articles, the newest matches.
+        Selective queries (fewer matches than that) are ranked by bm25 with a title match
+        weighing 5× a body match. Common queries, whose bm25 would first scan every match
+        in the library to weigh the words, list articles with every word in the title
+        first, then the rest, newest first within each. Snippets mark matched words with
+        "\\x02" … "\\x03".
         """
         expression = fts.match_expression(query)
         if expression is None or limit <= 0:
             return []
         async with self._reading("search_articles", query=query[:100]) as conn:
-            floor = await self._search_floor(conn, expression)
-            ranked = await _rows(
+            # Walking the match list newest first needs no ranking and stops at the window.
+            window = await _rows(
                 conn,
-                """
-                SELECT rowid, snippet(articles_fts, -1, ?, ?, '…', 16) FROM articles_fts
-                WHERE articles_fts MATCH ? AND rowid >= ?
-                ORDER BY rank LIMIT ? OFFSET ?
-                """,
-                ("\x02", "\x03", expression, floor, limit, offset),
+                "SELECT rowid FROM articles_fts WHERE articles_fts MATCH ? "
+                "ORDER BY rowid DESC LIMIT ?",
+                (expression, SEARCH_WINDOW),
             )
+            if len(window) < SEARCH_WINDOW:
+                ranked = await _rows(
+                    conn,
+                    """
+                    SELECT rowid, snippet(articles_fts, -1, ?, ?, '…', 16) FROM articles_fts
+                    WHERE articles_fts MATCH ? ORDER BY rank LIMIT ? OFFSET ?
+                    """,
+                    ("\x02", "\x03", expression, limit, offset),
+                )
+            else:
+                ranked = await self._common_search(conn, expression, window, limit, offset)
             if not ranked:
                 return []
             ids = [row[0] for row in ranked]
@@ -651,16 +663,33 @@ class Store:
         ]
 
     @staticmethod
-    async def _search_floor(conn: aiosqlite.Connection, expression: str) -> int:
-        # Walking the match list newest first is cheap (no ranking): the SEARCH_WINDOW-th id
-        # is the lowest one worth ranking. Fewer matches than that: rank them all.
-        row = await _row(
+    async def _common_search(
+        conn: aiosqlite.Connection, expression: str, window: list[Any], limit: int, offset: int
+    ) -> list[Any]:
+        """One page of a full window: all-words-in-title matches first, then newest first."""
+        floor = window[-1][0]
+        titled = await _rows(
             conn,
-            "SELECT rowid FROM articles_fts WHERE articles_fts MATCH ? "
-            "ORDER BY rowid DESC LIMIT 1 OFFSET ?",
-            (expression, SEARCH_WINDOW - 1),
+            "SELECT rowid FROM articles_fts WHERE articles_fts MATCH ? AND rowid >= ? "
+            "ORDER BY rowid DESC",
+            (f"{{title}} : ({expression})", floor),
         )
-        return 0 if row is None else int(row[0])
+        first = [row[0] for row in titled]
+        seen = set(first)
+        order = first + [row[0] for row in window if row[0] not in seen]
+        page = order[offset : offset + limit]
+        if not page:
+            return []
+        snippets = await _rows(
+            conn,
+            f"""
+            SELECT rowid, snippet(articles_fts, -1, ?, ?, '…', 16) FROM articles_fts
+            WHERE articles_fts MATCH ? AND rowid IN ({_placeholders(len(page))})
+            """,
+            ["\x02", "\x03", expression, *page],
+        )
+        by_id = dict(snippets)
+        return [(article_id, by_id[article_id]) for article_id in page if article_id in by_id]
 
     async def count_search(self, query: str) -> int:
         """Number of articles search_articles can page through: at most SEARCH_WINDOW (1000).

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from data import store as store_module
 from data.errors import DuplicateArticleError, MigrationError, StoreClosedError, StoreError
 from data.models import NewArticle, NewQuote, NewSummary, SpeakerCandidate
 from data.schema import SCHEMA_VERSION
@@ -336,6 +337,29 @@ async def test_search_paging(store: Store) -> None:
     assert len(ids) == len(set(ids)) == 5
 
 
+async def test_common_queries_page_through_the_newest_window(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(store_module, "SEARCH_WINDOW", 4)
+
+    async def body_match(n: int) -> int:
+        return await store.add_article(
+            article(title=f"Story {n}", body=f"The harbour again, part {n}."), None, []
+        )
+
+    old_title = await store.add_article(article(title="Harbour news", body="Old one."), None, [])
+    older = [await body_match(0), await body_match(1)]
+    titled = await store.add_article(article(title="Harbour plan", body="Text a."), None, [])
+    newer = [await body_match(2), await body_match(3)]
+    assert await store.count_search("harbour") == 4  # capped at the window
+    pages = [await store.search_articles("harbour", 2, offset) for offset in (0, 2, 4)]
+    ids = [hit.article.id for page in pages for hit in page]
+    # The window is the 4 newest matches; the title match in it comes first.
+    assert ids == [titled, newer[1], newer[0], older[1]]
+    assert old_title not in ids
+    assert all("\x02" in hit.snippet for page in pages for hit in page)
+
+
 async def test_count_search_is_capped(store: Store) -> None:
     items: list[tuple[NewArticle, NewSummary | None, Sequence[NewQuote]]] = [
         (article(title=f"Harbour {n}", body=f"Harbour text {n}."), None, [])
@@ -343,5 +367,4 @@ async def test_count_search_is_capped(store: Store) -> None:
     ]
     await store.add_articles(items)
     assert await store.count_search("harbour") == SEARCH_WINDOW
-    newest = await store.search_articles("harbour", 5)
-    assert len(newest) == 5
+    assert len(await store.search_articles("harbour", 5, SEARCH_WINDOW - 3)) == 3
