@@ -20,25 +20,27 @@ import re
 import unicodedata
 
 # Invisible or odd characters that extractors leave behind, and their plain replacements.
-_CHAR_MAP = str.maketrans(
-    {
-        "\u00a0": " ",  # no-break space
-        "\u2007": " ",
-        "\u202f": " ",
-        "\u200b": None,  # zero-width space / joiners / BOM carry no text
-        "\u200c": None,
-        "\u200d": None,
-        "\u2060": None,
-        "\ufeff": None,
-        "\u00ad": None,  # soft hyphen
-        "\r": "\n",
-        "\u2028": "\n",
-        "\u2029": "\n\n",
-        "\t": " ",
-    }
+_REPLACEMENTS = {
+    "\u00a0": " ",  # no-break space
+    "\u2007": " ",
+    "\u202f": " ",
+    "\u200b": "",  # zero-width space / joiners / BOM carry no text
+    "\u200c": "",
+    "\u200d": "",
+    "\u2060": "",
+    "\ufeff": "",
+    "\u00ad": "",  # soft hyphen
+    "\r\n": "\n",
+    "\r": "\n",
+    "\u2028": "\n",
+    "\u2029": "\n\n",
+    "\t": " ",
+}
+# One regex pass finds them (and control characters other than newline, never part of an
+# article); a dict-based str.translate would visit every character in Python.
+_ODD_CHARS = re.compile(
+    "\r\n|[" + "".join(k for k in _REPLACEMENTS if len(k) == 1) + "\x00-\x08\x0b-\x1f\x7f-\x9f]"
 )
-# Control characters other than newline: never part of an article.
-_CONTROL = re.compile(r"[\x00-\x09\x0b-\x1f\x7f-\x9f]")
 
 _HTML_TAG = re.compile(r"<\s*/?\s*[a-zA-Z][a-zA-Z0-9]*(?:\s[^<>]*)?/?\s*>")
 _HTML_DROP = re.compile(
@@ -50,16 +52,31 @@ _HTML_BLOCK = re.compile(
     re.IGNORECASE,
 )
 
-# Junk glued into running text: cut out wherever it appears.
-_INLINE_JUNK = re.compile(
-    r"Scroll down for (?:the )?videos?(?:\s*\.\.\.|\s*…)?\s*"
-    r"|Media playback is (?:not supported|unsupported) on (?:this|your) device\s*"
-    r"|Share this with(?:Email|Facebook|Messenger|Twitter|Pinterest|WhatsApp|LinkedIn|\s)*"
-    r"Copy this link\s*"
-    r"|Image copyright\s+[^\n]{0,60}?(?:Getty Images|Reuters|AFP|AP|PA|EPA)\s*"
-    r"|Last updated at [^\n]{0,60}?\b\d{4}\s*\.?\s*"
-    r"|\(\s*(?:Scroll|Click|Swipe) (?:down|here|through)[^)\n]{0,60}\)\s*",
-    re.IGNORECASE,
+# Junk glued into running text: cut out wherever it appears. Each pattern runs only when its
+# lower-case trigger occurs in the text, so clean text pays one substring test per pattern.
+_INLINE_JUNK: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
+    (trigger, re.compile(pattern, re.IGNORECASE))
+    for trigger, pattern in (
+        ("scroll down", r"Scroll down for (?:the )?videos?(?:\s*\.\.\.|\s*…)?\s*"),
+        (
+            "media playback",
+            r"Media playback is (?:not supported|unsupported) on (?:this|your) device\s*",
+        ),
+        (
+            "share this with",
+            r"Share this with(?:Email|Facebook|Messenger|Twitter|Pinterest|WhatsApp|LinkedIn|\s)*"
+            r"Copy this link\s*",
+        ),
+        (
+            "image copyright",
+            r"Image copyright\s+[^\n]{0,60}?(?:Getty Images|Reuters|AFP|AP|PA|EPA)\s*",
+        ),
+        ("last updated at", r"Last updated at [^\n]{0,60}?\b\d{4}\s*\.?\s*"),
+        # Triggers are whole words: a bare "(" would fire on every "(CNN)".
+        ("click", r"\(\s*Click (?:down|here|through)[^)\n]{0,60}\)\s*"),
+        ("swipe", r"\(\s*Swipe (?:down|here|through)[^)\n]{0,60}\)\s*"),
+        ("scroll", r"\(\s*Scroll (?:down|here|through)[^)\n]{0,60}\)\s*"),
+    )
 )
 # Old Daily Mail header: "By . Daily Mail Reporter . PUBLISHED: 09:12 EST, 1 May 2013 . |
 # . UPDATED: 10:01 EST, 1 May 2013 . " – the dots were line breaks in the page.
@@ -114,6 +131,8 @@ _CAPTION_CREDIT = re.compile(
     r"(?:\((?:[^()]{0,40}(?:Photo|Picture|Image|Getty|Reuters|AP|AFP|EPA|PA|Shutterstock)"
     r"[^()]{0,40})\)|(?:Photo|Picture|Image|Credit)s?\s*:\s*[^.!?]{1,60})\s*$"
 )
+# An explicit credit label ends a caption even after a full sentence: "The pier. Photo: AFP".
+_LABELLED_CREDIT = re.compile(r"\b(?:Photo|Picture|Image|Credit)s?\s*:\s*[^.!?]{1,60}$")
 _TERMINAL = re.compile(r"[.!?…][\"'’”»)\]]*$")
 _SPACES = re.compile(r"[ ]{2,}")
 _BLANK_LINES = re.compile(r"\n[ \n]*\n")
@@ -128,7 +147,7 @@ def clean_article(text: str, *, title: str | None = None) -> str:
     if "<" in text and _HTML_TAG.search(text):
         text = _strip_html(text)
     text = _DM_HEADER.sub("", text, count=1)
-    text = _INLINE_JUNK.sub("", text)
+    text = _cut_inline_junk(text)
     paragraphs = [p for p in (_tidy(p) for p in _paragraphs(text)) if p]
     paragraphs = [p for p in paragraphs if not _is_junk(p)]
     paragraphs = _drop_trailing_bio(paragraphs)
@@ -141,8 +160,25 @@ def clean_article(text: str, *, title: str | None = None) -> str:
 
 def _normalise(text: str) -> str:
     """Unicode NFC, plain spaces, no control or zero-width characters."""
-    text = unicodedata.normalize("NFC", text).translate(_CHAR_MAP)
-    return _CONTROL.sub("", text)
+    if not unicodedata.is_normalized("NFC", text):
+        text = unicodedata.normalize("NFC", text)
+    # isprintable() is False for every character _ODD_CHARS matches (controls, format and
+    # separator characters) and runs in C, so ordinary text skips the regex scan.
+    if text.replace("\n", " ").isprintable():
+        return text
+    return _ODD_CHARS.sub(_replacement, text)
+
+
+def _replacement(match: re.Match[str]) -> str:
+    return _REPLACEMENTS.get(match.group(), "")
+
+
+def _cut_inline_junk(text: str) -> str:
+    lowered = text.casefold()
+    for trigger, pattern in _INLINE_JUNK:
+        if trigger in lowered:
+            text = pattern.sub("", text)
+    return text
 
 
 def _strip_html(text: str) -> str:
@@ -150,7 +186,7 @@ def _strip_html(text: str) -> str:
     text = _HTML_DROP.sub(" ", text)
     text = _HTML_BLOCK.sub("\n\n", text)
     text = _HTML_TAG.sub("", text)
-    return html.unescape(text).translate(_CHAR_MAP)
+    return _normalise(html.unescape(text))
 
 
 def _paragraphs(text: str) -> list[str]:
@@ -186,12 +222,18 @@ def _breaks_paragraph(previous: str, line: str) -> bool:
 
 
 def _tidy(paragraph: str) -> str:
-    return _SPACES.sub(" ", paragraph).strip()
+    if "  " in paragraph:  # a substring test is far cheaper than a regex scan
+        paragraph = _SPACES.sub(" ", paragraph)
+    return paragraph.strip()
 
 
 def _is_junk(paragraph: str) -> bool:
     """A whole paragraph of boilerplate: credit, caption, byline, share/related prompt."""
-    if len(_WORDS.findall(paragraph)) > _MAX_JUNK_WORDS:
+    # Twice as many spaces as the word limit is surely over it: skip counting long paragraphs.
+    if (
+        paragraph.count(" ") > 2 * _MAX_JUNK_WORDS
+        or len(_WORDS.findall(paragraph)) > _MAX_JUNK_WORDS
+    ):
         return False
     if not _WORDS.search(paragraph):
         return True  # only punctuation / symbols: separators such as "* * *"
@@ -199,6 +241,8 @@ def _is_junk(paragraph: str) -> bool:
     if match:
         return paragraph[:2].casefold() != "by" or bool(_BYLINE.match(paragraph))
     # A caption: no sentence punctuation of its own, ends with a photo credit.
+    if _LABELLED_CREDIT.search(paragraph):
+        return True
     return bool(_CAPTION_CREDIT.search(paragraph)) and not _TERMINAL.search(
         _CAPTION_CREDIT.sub("", paragraph).rstrip()
     )

@@ -24,16 +24,16 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from collections.abc import Callable, Sequence
-from functools import cache, lru_cache
+from collections.abc import Sequence
+from functools import cache
 
-from sumy.nlp.stemmers import Stemmer
-
-from summaries.language import stop_words
+from summaries.language import stemmer, stop_words
 from summaries.tokenize import words
 
 _CANDIDATE_CAP = 500  # sentences scored by content; later ones follow in article order
-_SHORTLIST = 40  # sentences the greedy redundancy step chooses among
+_SHORTLIST = 20  # sentences the greedy redundancy step chooses among
+_STEM_TABLE_SIZE = 200_000  # distinct words remembered per language
+_GREEDY_PICKS = 5  # picks made one by one; later ones follow by their discounted score
 
 # Score weights (see the module docstring for what each feature means).
 _POSITION_WEIGHT = 1.0
@@ -54,23 +54,45 @@ _OPENING_QUOTES = "\"'“‘«„"
 _CLOSING_QUOTE = re.compile(r"[\"'”’»]\s*$|[\"'”’»][.!?…]?$")
 _FURNITURE = re.compile(
     r"\b(?:click here|scroll down|pictured|watch the video|sign up|subscribe|newsletter|"
-    r"follow us|read more|copyright)\b",
-    re.IGNORECASE,
-)
+    r"follow us|read more|copyright)\b"
+)  # matched against the lower-cased sentence: cheaper than re.IGNORECASE
 _FURNITURE_FACTOR = 0.3
 
 
+class _StemTable(dict[str, str]):
+    """Lower-case whitespace token -> its stem, or "" when it holds no content word.
+
+    Tokens come from `str.split()` and keep their punctuation ("said," "(cnn)"); the first
+    look-up runs the word pattern, stop-word filter and stemmer, and every later one is a
+    plain dictionary hit done in C by `map(table.__getitem__, tokens)`. After a few articles
+    nearly every token has been seen, which makes this, the ranker's hot path, cheap.
+    """
+
+    def __init__(self, language: str) -> None:
+        super().__init__()
+        self._stem = stemmer(language)
+        self._stops = stop_words(language)
+
+    def __missing__(self, token: str) -> str:
+        if len(self) >= _STEM_TABLE_SIZE:
+            self.clear()  # bound the memory of a long-running bot; refills quickly
+        # Usually one word; "well-known" stays one, "u.s.-led" or "year.the" give several,
+        # kept together as one feature.
+        value = " ".join(self._stem(w) for w in words(token) if len(w) > 1 and w not in self._stops)
+        self[token] = value
+        return value
+
+
 @cache
-def _stemmer(language: str) -> Callable[[str], str]:
-    """A memoised stemmer: news vocabulary repeats, and Snowball stemming is the hot path."""
-    stem = Stemmer(language)
-    return lru_cache(maxsize=200_000)(stem)
+def _stem_table(language: str) -> _StemTable:
+    return _StemTable(language)
 
 
-def _content_stems(sentence: str, language: str, stops: frozenset[str]) -> list[str]:
-    stem = _stemmer(language)
-    lowered = (w.casefold() for w in words(sentence))
-    return [stem(w) for w in lowered if w not in stops and len(w) > 1]
+def _content_stems(tokens: Sequence[str], table: _StemTable) -> set[str]:
+    """The distinct stems of the content words among lower-case whitespace `tokens`."""
+    bag = set(map(table.__getitem__, tokens))
+    bag.discard("")
+    return bag
 
 
 def rank_newsbot(
@@ -89,24 +111,27 @@ def rank_newsbot(
     candidates = sentences[:_CANDIDATE_CAP]
     if not candidates:
         return []
-    stops = stop_words(language)
-    bags = [set(_content_stems(s, language, stops)) for s in candidates]
-    scores = _base_scores(candidates, bags, language, stops, title)
+    table = _stem_table(language)
+    tokens = [s.casefold().split() for s in candidates]
+    bags = [_content_stems(t, table) for t in tokens]
+    topic = _content_stems(title.casefold().split(), table) if title else set()
+    scores = _base_scores(candidates, tokens, bags, topic)
     ranked = _pick_greedily(scores, bags)
     return ranked + list(range(len(candidates), len(sentences)))
 
 
 def _base_scores(
     sentences: Sequence[str],
+    tokens: Sequence[Sequence[str]],
     bags: Sequence[set[str]],
-    language: str,
-    stops: frozenset[str],
-    title: str | None,
+    topic: set[str],
 ) -> list[float]:
     """Each sentence's score before redundancy: position, content and form together."""
     document = Counter(word for bag in bags for word in bag)
-    topic = set(_content_stems(title, language, stops)) if title else set()
-    centralities = [_centrality(bag, document) for bag in bags]
+    # log(sentences sharing the word): 0 for a word no other sentence uses.
+    weights = {word: math.log(count) for word, count in document.items()}
+    centralities = [_centrality(bag, weights) for bag in bags]
+    furniture = _furniture(sentences)
     top = max(centralities) or 1.0
     scores: list[float] = []
     for index, (sentence, bag) in enumerate(zip(sentences, bags, strict=True)):
@@ -117,11 +142,14 @@ def _base_scores(
             + _CENTRALITY_WEIGHT * centralities[index] / top
             + _TOPICALITY_WEIGHT * topical
         )
-        scores.append(score * _form_factor(sentence))
+        factor = _form_factor(sentence, len(tokens[index]))
+        if index in furniture:
+            factor *= _FURNITURE_FACTOR
+        scores.append(score * factor)
     return scores
 
 
-def _centrality(bag: set[str], document: Counter[str]) -> float:
+def _centrality(bag: set[str], weights: dict[str, float]) -> float:
     """How much of the sentence's vocabulary recurs elsewhere in the article.
 
     Counts other sentences sharing each word (log-damped so one repeated name does not
@@ -130,13 +158,13 @@ def _centrality(bag: set[str], document: Counter[str]) -> float:
     """
     if not bag:
         return 0.0
-    shared = sum(math.log1p(document[word] - 1) for word in bag)
+    shared = sum(map(weights.__getitem__, bag))
     return shared / len(bag) ** _CENTRALITY_EXPONENT
 
 
-def _form_factor(sentence: str) -> float:
-    """A multiplier below 1 for sentences whose form makes them poor summary material."""
-    count = len(words(sentence))
+def _form_factor(sentence: str, count: int) -> float:
+    """A multiplier below 1 for sentences of `count` words whose form makes them poor
+    summary material."""
     factor = 1.0
     if count < _SHORT_WORDS:
         factor *= _SHORT_FACTOR
@@ -147,23 +175,38 @@ def _form_factor(sentence: str) -> float:
         factor *= _QUESTION_FACTOR
     if sentence[:1] in _OPENING_QUOTES and _CLOSING_QUOTE.search(sentence):
         factor *= _QUOTE_ONLY_FACTOR
-    if _FURNITURE.search(sentence):
-        factor *= _FURNITURE_FACTOR
     return factor
 
 
+def _furniture(sentences: Sequence[str]) -> set[int]:
+    """Indices of sentences that mention page furniture ("Click here", "Scroll down")."""
+    # One scan of the whole text settles the usual case of no furniture at all.
+    if not _FURNITURE.search("\n".join(sentences).casefold()):
+        return set()
+    return {i for i, s in enumerate(sentences) if _FURNITURE.search(s.casefold())}
+
+
 def _pick_greedily(scores: Sequence[float], bags: Sequence[set[str]]) -> list[int]:
-    """Order sentences by score, discounting each by its overlap with those already picked."""
+    """Order sentences by score, discounting each by its overlap with those already picked.
+
+    Only the first `_GREEDY_PICKS` picks are made one at a time (summaries are short); the
+    rest of the shortlist follows by its discounted score at that point.
+    """
     by_score = sorted(range(len(scores)), key=lambda i: (-scores[i], i))
     shortlist, rest = by_score[:_SHORTLIST], by_score[_SHORTLIST:]
     picked: list[int] = []
     redundancy = dict.fromkeys(shortlist, 0.0)
-    while redundancy:
-        best = max(redundancy, key=lambda i: (scores[i] - _REDUNDANCY_WEIGHT * redundancy[i], -i))
+
+    def discounted(index: int) -> tuple[float, int]:
+        return (scores[index] - _REDUNDANCY_WEIGHT * redundancy[index], -index)
+
+    while redundancy and len(picked) < _GREEDY_PICKS:
+        best = max(redundancy, key=discounted)
         del redundancy[best]
         picked.append(best)
         for other in redundancy:
             redundancy[other] = max(redundancy[other], _overlap(bags[best], bags[other]))
+    picked += sorted(redundancy, key=discounted, reverse=True)
     return picked + rest
 
 

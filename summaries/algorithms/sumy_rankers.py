@@ -6,7 +6,7 @@ all sentences sorted best first. `_Ranking` is such a callable: it records the f
 the caller can select by count or by character budget.
 
 Super-linear algorithms only see the first `CANDIDATE_CAPS[name]` sentences (news puts what
-matters first, and a typical article has 20-60 sentences, so the cap never bites on news):
+matters first, and a typical article has 20-60 sentences, so the cap rarely bites on news):
 LexRank and TextRank build an n×n similarity matrix in pure Python, LSA runs an SVD over a
 words×sentences matrix, and KL-Sum and SumBasic re-score every remaining sentence for each
 pick. With these caps any algorithm ranks a 50,000-word input in well under a second
@@ -22,7 +22,6 @@ from typing import Any
 
 from sumy.models.dom import ObjectDocumentModel, Paragraph
 from sumy.models.dom import Sentence as SumySentence
-from sumy.nlp.stemmers import Stemmer
 from sumy.summarizers.edmundson import EdmundsonSummarizer
 from sumy.summarizers.kl import KLSummarizer
 from sumy.summarizers.lex_rank import LexRankSummarizer
@@ -32,18 +31,18 @@ from sumy.summarizers.sum_basic import SumBasicSummarizer
 from sumy.summarizers.text_rank import TextRankSummarizer
 
 from summaries.algorithms.cues import BONUS_WORDS, STIGMA_WORDS
-from summaries.language import stop_words
+from summaries.language import stemmer, stop_words
 from summaries.tokenize import NewsTokenizer
 
 # How many leading sentences each algorithm may rank (see the module docstring).
 CANDIDATE_CAPS: dict[str, int] = {
     "lexrank": 150,
     "textrank": 150,
-    "lsa": 300,
-    "luhn": 1000,
+    "lsa": 100,
+    "luhn": 400,
     "sumbasic": 150,
     "edmundson": 1000,
-    "kl": 60,
+    "kl": 40,
 }
 
 SUMY_ALGORITHMS: tuple[str, ...] = tuple(CANDIDATE_CAPS)
@@ -62,27 +61,27 @@ class _Ranking:
 
 def _summarizer(name: str, language: str) -> Callable[[Any, Any], Any]:
     """A configured sumy summarizer for `name` in `language`."""
-    stemmer = Stemmer(language)
+    stem = stemmer(language)
     words = stop_words(language)
     summarizer: Any
     if name == "lexrank":
-        summarizer = LexRankSummarizer(stemmer)
+        summarizer = LexRankSummarizer(stem)
     elif name == "textrank":
-        summarizer = TextRankSummarizer(stemmer)
+        summarizer = TextRankSummarizer(stem)
     elif name == "lsa":
-        summarizer = LsaSummarizer(stemmer)
+        summarizer = LsaSummarizer(stem)
     elif name == "luhn":
-        summarizer = LuhnSummarizer(stemmer)
+        summarizer = LuhnSummarizer(stem)
     elif name == "sumbasic":
-        summarizer = SumBasicSummarizer(stemmer)
+        summarizer = SumBasicSummarizer(stem)
     elif name == "kl":
-        summarizer = KLSummarizer(stemmer)
+        summarizer = KLSummarizer(stem)
     else:
         # Cue, title and location methods. The key method is left out: it only counts
         # frequent words, which Luhn already does. Cue words exist for English only, so other
         # languages rank by title and location.
         english = language == "english"
-        summarizer = EdmundsonSummarizer(stemmer, cue_weight=float(english), key_weight=0.0)
+        summarizer = EdmundsonSummarizer(stem, cue_weight=float(english), key_weight=0.0)
         if english:
             summarizer.bonus_words = BONUS_WORDS
             summarizer.stigma_words = STIGMA_WORDS
