@@ -25,7 +25,9 @@ varied arguments (drawn the same seeded way on both stores): /latest [n] on page
 /summary <id>, /summary <title words>, /who_said <name, surname or one-letter typo>,
 /who_said "<phrase from a stored quote>", /search <1-3 words>. The baseline is the same
 workload on a 1,000-article store built the same way; ratio = p95 at scale / p95 baseline.
-Bar: p95 ≤ 10 ms for every command.
+Bar: p95 ≤ 10 ms for every command (wall time). The CPU time of each call (the process's,
+which includes the store's aiosqlite thread) is shown as well: it is what the call costs
+even when other load on a shared machine stretches the wall time.
 
     .venv/bin/python bench/bench_queries.py [--quick] [--db PATH] [--articles N] [--rebuild]
 """
@@ -305,6 +307,7 @@ class Measured:
 
     label: str
     millis: list[float]
+    cpu_millis: list[float]
     failures: int
 
 
@@ -320,13 +323,17 @@ async def measure(db: Path, articles: int, iterations: int) -> dict[str, object]
             await services.newsbot.handle(_request(query, 1))
         for n, query in enumerate(queries):
             request = _request(query, 10_000 + n)
-            started = time.perf_counter()
+            started, cpu = time.perf_counter(), time.process_time()
             reply = await services.newsbot.handle(request)
             elapsed = (time.perf_counter() - started) * 1000
-            entry = results.setdefault(query.label, Measured(query.label, [], 0))
+            cpu_elapsed = (time.process_time() - cpu) * 1000
+            entry = results.setdefault(query.label, Measured(query.label, [], [], 0))
             entry.millis.append(elapsed)
+            entry.cpu_millis.append(cpu_elapsed)
             if reply is None or reply.html == FAILURE:
-                results[query.label] = Measured(query.label, entry.millis, entry.failures + 1)
+                results[query.label] = Measured(
+                    query.label, entry.millis, entry.cpu_millis, entry.failures + 1
+                )
         stats = await services.store.stats()
     finally:
         await services.close()
@@ -376,7 +383,25 @@ def measure_in_child(db: Path, articles: int, iterations: int) -> dict[str, obje
 def _summaries(run: dict[str, object]) -> dict[str, Measured]:
     rows = run["results"]
     assert isinstance(rows, list)
-    return {r["label"]: Measured(r["label"], r["millis"], r["failures"]) for r in rows}
+    return {
+        r["label"]: Measured(r["label"], r["millis"], r["cpu_millis"], r["failures"]) for r in rows
+    }
+
+
+def median_run(runs: Sequence[dict[str, object]]) -> dict[str, object]:
+    """Per command, the run whose p95 is the median of the runs; the largest RSS of all.
+
+    Other load on a shared machine hits single runs; the median run is the typical one.
+    """
+    by_run = [_summaries(run) for run in runs]
+    chosen = []
+    for label in by_run[0]:
+        ranked = sorted((percentile(r[label].millis, 95), i) for i, r in enumerate(by_run))
+        chosen.append(asdict(by_run[ranked[len(ranked) // 2][1]][label]))
+    merged = dict(runs[0])
+    merged["results"] = chosen
+    merged["rss_mb"] = max(float(str(run["rss_mb"])) for run in runs)
+    return merged
 
 
 def report(big: dict[str, object], base: dict[str, object], big_n: int, base_n: int) -> bool:
@@ -395,6 +420,7 @@ def report(big: dict[str, object], base: dict[str, object], big_n: int, base_n: 
                 p95,
                 p99,
                 max(m.millis),
+                percentile(m.cpu_millis, 95),
                 base_p95,
                 p95 / base_p95,
                 m.failures,
@@ -411,6 +437,7 @@ def report(big: dict[str, object], base: dict[str, object], big_n: int, base_n: 
             "p95",
             "p99",
             "max",
+            "cpu p95",
             "base p95",
             "ratio",
             "failed",
@@ -467,6 +494,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--db", type=Path, default=None)
     parser.add_argument("--articles", type=int, default=None)
     parser.add_argument("--iterations", type=int, default=None)
+    parser.add_argument("--repeat", type=int, default=3, help="runs per store (median reported)")
     parser.add_argument("--rebuild", action="store_true", help="regenerate the cached stores")
     parser.add_argument("--measure", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -480,9 +508,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(machine_line())
     ensure(db, articles, args.rebuild)
     ensure(base_db, BASELINE_ARTICLES, args.rebuild)
-    print(f"running {iterations} iterations of 6 commands on each store …", flush=True)
-    big = measure_in_child(db, articles, iterations)
-    base = measure_in_child(base_db, BASELINE_ARTICLES, iterations)
+    print(
+        f"running {iterations} iterations of 6 commands on each store, {args.repeat} times "
+        "(per command, the run with the median p95 is shown) …",
+        flush=True,
+    )
+    big = median_run([measure_in_child(db, articles, iterations) for _ in range(args.repeat)])
+    base = median_run(
+        [measure_in_child(base_db, BASELINE_ARTICLES, iterations) for _ in range(args.repeat)]
+    )
     ok = report(big, base, articles, BASELINE_ARTICLES)
     return 0 if ok else 1
 

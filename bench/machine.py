@@ -31,10 +31,15 @@ def cpu_model() -> str:
 
 
 def machine_line() -> str:
-    """One line naming the platform, CPU, core count, Python and SQLite versions."""
+    """One line naming the platform, CPU, core count, Python and SQLite versions.
+
+    The load average is included because other work on a shared machine inflates wall times.
+    """
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
     return (
         f"machine: {platform.platform()} | {cpu_model()} | {os.cpu_count()} CPUs | "
-        f"Python {platform.python_version()} | SQLite {sqlite3.sqlite_version}"
+        f"Python {platform.python_version()} | SQLite {sqlite3.sqlite_version} | "
+        f"load avg (1 min) at start {load:.2f}"
     )
 
 
@@ -91,7 +96,18 @@ def print_table(title: str, headers: Sequence[str], rows: Sequence[Sequence[obje
 
 
 def peak_rss_mb() -> float:
-    """This process's peak resident set size in MiB (ru_maxrss is KiB on Linux)."""
+    """This process's peak resident set size in MiB.
+
+    On Linux this is VmHWM, the high-water mark of the current process image. ru_maxrss would
+    report the larger of that and the parent's RSS at fork time (it survives exec), which makes
+    a small child of a big benchmark parent look as big as the parent.
+    """
+    try:
+        for line in Path("/proc/self/status").read_text(encoding="utf-8").splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     return peak / (1024 * 1024) if sys.platform == "darwin" else peak / 1024
 
