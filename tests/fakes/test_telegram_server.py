@@ -179,10 +179,23 @@ async def test_flood_limit_in_private_chat_raises_retry_after(
     assert len(tg.messages(USER)) == 4
 
 
+async def test_pacing_with_jitter_passes_but_sustained_overspeed_does_not(
+    bot: Bot, clock: FakeClock
+) -> None:
+    for n in range(3):
+        await bot.send_message(USER, f"burst {n}")
+    for gap in (0.7, 1.3, 0.8, 1.2):  # about 1/s on average, arriving a little early or late
+        clock.advance(gap)
+        await bot.send_message(USER, "paced")
+    with pytest.raises(RetryAfter):
+        for _ in range(3):
+            clock.advance(0.8)
+            await bot.send_message(USER, "too fast for too long")
+
+
 async def test_group_limit_is_20_per_minute(bot: Bot, tg: FakeTelegram, clock: FakeClock) -> None:
     for n in range(20):
         await bot.send_message(GROUP, f"m{n}")
-        clock.advance(0.1)  # stay under the overall 30/s
     with pytest.raises(RetryAfter) as caught:
         await bot.send_message(GROUP, "too many")
     assert retry_seconds(caught.value) >= 1
