@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 
 from data.models import Article
+from data.store import SEARCH_WINDOW
 from handlers import views
 from handlers.formatting import esc, format_date, truncate
 from handlers.paging import Page, more_button
@@ -201,9 +202,11 @@ async def search(rt: Runtime, request: Request) -> Reply:
         return Reply(
             f"Nothing found for “{esc(truncate(words, 60))}”. Try other words, or fewer of them."
         )
+    # The store counts at most SEARCH_WINDOW matches; reaching it means "at least that many".
+    count = f"{total}+" if total >= SEARCH_WINDOW else str(total)
     header = (
-        f"🔎 <b>{total} result{'s' if total != 1 else ''}</b> for “{esc(truncate(words, 60))}” "
-        f"({page.range_label(len(hits), total)})"
+        f"🔎 <b>{count} result{'s' if total != 1 else ''}</b> for “{esc(truncate(words, 60))}” "
+        f"({page.range_label(len(hits), total, at_least=total >= SEARCH_WINDOW)})"
     )
     body = "\n\n".join(
         views.search_hit(h, rt.timezone, page.offset + i) for i, h in enumerate(hits, start=1)

@@ -22,10 +22,10 @@ class Page:
     def offset(self) -> int:
         return (self.number - 1) * self.size
 
-    def range_label(self, shown: int, total: int) -> str:
-        """`1–5 of 23`."""
+    def range_label(self, shown: int, total: int, *, at_least: bool = False) -> str:
+        """`1–5 of 23` (`of 1000+` when `total` is only a lower bound)."""
         first = self.offset + 1 if shown else 0
-        return f"{first}–{self.offset + shown} of {total}"
+        return f"{first}–{self.offset + shown} of {total}{'+' if at_least else ''}"
 
 
 def more_button(
