@@ -10,8 +10,9 @@ The fake enforces the rules that bite real bots:
 * HTML parse mode is validated by :mod:`tests.fakes.telegram_html` (TDLib's rules); text longer
   than 4096 UTF-16 units after parsing, or empty, is rejected; captions are capped at 1024.
 * Inline keyboards: ``callback_data`` must be 1–64 bytes, URL buttons need a valid link.
-* Flood control as token buckets: 30 messages/s overall, 20/min per group, about 1/s per
-  private chat with a burst of 3; plus :meth:`FakeTelegram.flood` to force 429s.
+* Flood control as token buckets on message sends: 30/s overall, 20/min per group, about 1/s
+  per private chat with a burst of 3 (half a token of slack absorbs timing jitter); plus
+  :meth:`FakeTelegram.flood` to force 429s.
 * Blocked users and kicked bots answer 403, upgraded groups 400 with ``migrate_to_chat_id``,
   :meth:`FakeTelegram.outage` makes every call answer 502.
 * ``getUpdates`` long-polls, honours ``offset`` confirmation, and a second concurrent poller
@@ -708,7 +709,10 @@ class FakeTelegram:
     # ------------------------------------------------------------------ assertions
 
     def messages(self, chat_id: int) -> list[SentMessage]:
-        """What the bot sent to ``chat_id``, oldest first, each in its current state."""
+        """What the bot sent to ``chat_id``, oldest first, in their current state.
+
+        Edits show as ``edited=True``; deleted messages stay listed with ``deleted=True``.
+        """
         return list(self._sent.get(chat_id, {}).values())
 
     def message(self, chat_id: int, message_id: int) -> SentMessage:
