@@ -466,6 +466,7 @@ async def test_a_missed_digest_goes_out_at_start_up_only_if_less_than_12_hours_l
         assert len(digests_in(fake, late)) == 1 and fake.messages(too_late) == []
     finally:
         await under_test.stop()
+    assert not under_test.errors
     assert fake.status_counts[400] == fake.status_counts[429] == 0
 
 
