@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import asyncio
 from collections import Counter, defaultdict
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Callable, Coroutine
 from pathlib import Path
 from typing import Any
 
@@ -41,7 +41,7 @@ HANDLED_TIMEOUT = 20.0
 SESSION_STATUSES: Counter[int] = Counter()
 SESSION_FAKES: list[int] = [0]
 
-Callback = Callable[[Update, ContextTypes.DEFAULT_TYPE], Awaitable[Any]]
+Callback = Callable[[Any, ContextTypes.DEFAULT_TYPE], Coroutine[Any, Any, Any]]
 
 
 class BotUnderTest:
@@ -120,12 +120,14 @@ class BotUnderTest:
     @property
     def services(self) -> Services:
         assert self.app is not None
-        return self.app.bot_data["services"]  # type: ignore[no-any-return]
+        services: Services = self.app.bot_data["services"]
+        return services
 
     @property
     def digests(self) -> DigestService:
         assert self.app is not None
-        return self.app.bot_data["digests"]  # type: ignore[no-any-return]
+        digests: DigestService = self.app.bot_data["digests"]
+        return digests
 
     # -- the users' side
 
