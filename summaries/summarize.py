@@ -78,7 +78,7 @@ def summarize(
         algorithm = LEAD
     if _fits_whole(texts, sentences, max_chars):
         return Summary(tuple(texts), algorithm, language)
-    ranking = _rank(algorithm, texts, _paragraph_starts(text, found), language, title)
+    ranking = _rank(algorithm, text, found, language, title)
     return Summary(_select(texts, ranking, sentences, max_chars), algorithm, language)
 
 
@@ -104,19 +104,21 @@ def _paragraph_starts(text: str, found: Sequence[Sentence]) -> list[bool]:
 
 def _rank(
     algorithm: str,
-    texts: Sequence[str],
-    paragraph_starts: Sequence[bool],
+    text: str,
+    found: Sequence[Sentence],
     language: str,
     title: str | None,
 ) -> list[int]:
     """Sentence indices best first; the lead order whenever an algorithm cannot rank."""
-    lead = list(range(len(texts)))
+    lead = list(range(len(found)))
     if algorithm == LEAD:
         return lead
+    texts = [s.text for s in found]
     if algorithm == NEWSBOT:
-        return rank_newsbot(texts, paragraph_starts, language=language, title=title)
+        return rank_newsbot(texts, language=language, title=title)
+    starts = _paragraph_starts(text, found)
     try:
-        return rank_with_sumy(algorithm, texts, paragraph_starts, language=language, title=title)
+        return rank_with_sumy(algorithm, texts, starts, language=language, title=title)
     except Exception:
         # sumy's algorithms assume reasonable prose; on degenerate input (no content words,
         # singular matrices) they can fail in ways we cannot enumerate, and a summary must
