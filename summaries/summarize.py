@@ -71,6 +71,8 @@ def summarize(
         raise ValueError(f"sentences must be at least 1, got {sentences}")
     if max_chars is not None and max_chars < 1:
         raise ValueError(f"max_chars must be at least 1, got {max_chars}")
+    # Accept "English" or " german " from settings and callers; sumy's names are lower case.
+    language = language.strip().casefold() if language and language.strip() else None
     language = language or detect_language(text)
     found = split_sentences(text)
     texts = [s.text for s in found]

@@ -98,6 +98,10 @@ def test_german_is_summarised_in_german() -> None:
 
 def test_declared_language_wins_over_detection() -> None:
     assert summarize(GERMAN, sentences=2, language="german").language == "german"
+    assert summarize(GERMAN, sentences=2, language=" German ").language == "german"
+    declared = summarize(STORY, sentences=2, language="german", algorithm="lexrank")
+    assert declared.language == "german"
+    assert declared.algorithm == "lexrank"
 
 
 def test_unsupported_language_gets_the_lead() -> None:
