@@ -1,8 +1,8 @@
 """PTB's AIORateLimiter plus the per-private-chat limit Telegram applies (about 1 msg/s).
 
-AIORateLimiter paces the overall rate (28/s, evenly spaced, under Telegram's 30/s) and each group (20/min)
-and retries 429s; it leaves private chats unpaced. A short burst is allowed so a reply split
-into two or three messages is not slowed down.
+AIORateLimiter paces the overall rate (28/s, evenly spaced, under Telegram's 30/s) and each
+group (20/min) and retries 429s; it leaves private chats unpaced, so this class adds that. A
+short burst is allowed there so a reply split into two or three messages is not slowed down.
 """
 
 from __future__ import annotations

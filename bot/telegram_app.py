@@ -249,18 +249,27 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
             log.warning("could not tell chat %s about the failure", update.effective_chat.id)
 
 
+def webhook_options(settings: Settings) -> dict[str, Any]:
+    """How the webhook server listens and what it registers with Telegram (WEBHOOK_* settings).
+
+    Telegram sends the secret token in a header with every update; PTB's webhook server
+    answers 403 to any request without it.
+    """
+    host, port = settings.webhook_listen
+    return {
+        "listen": host,
+        "port": port,
+        "url_path": urlsplit(settings.webhook_url or "").path.lstrip("/"),
+        "webhook_url": settings.webhook_url,
+        "secret_token": settings.webhook_secret,
+        "allowed_updates": Update.ALL_TYPES,
+    }
+
+
 def run_telegram(settings: Settings) -> None:
     """Run the bot until interrupted: webhook mode when WEBHOOK_URL is set, else polling."""
     app = build_application(settings)
     if settings.webhook_url and settings.webhook_secret:
-        host, port = settings.webhook_listen
-        app.run_webhook(
-            listen=host,
-            port=port,
-            url_path=urlsplit(settings.webhook_url).path.lstrip("/"),
-            webhook_url=settings.webhook_url,
-            secret_token=settings.webhook_secret,
-            allowed_updates=Update.ALL_TYPES,
-        )
+        app.run_webhook(**webhook_options(settings))
     else:
         app.run_polling(allowed_updates=Update.ALL_TYPES)

@@ -24,7 +24,7 @@ from data.models import ArticleListing, Chat
 from handlers import views
 from handlers.articles import UsageError
 from handlers.delivery import ChatMovedError, ChatUnavailableError, DeliveryError, Sender
-from handlers.formatting import esc
+from handlers.formatting import MESSAGE_LIMIT, esc, plain_length
 from handlers.replies import Reply
 from handlers.requests import Request
 from handlers.runtime import Runtime
@@ -34,6 +34,8 @@ log = logging.getLogger(__name__)
 DEFAULT_TIME = "08:00"
 LATE_LIMIT = timedelta(hours=12)
 DIGEST_ARTICLES = 8
+# Room left under Telegram's limit for the closing pointer to /latest.
+DIGEST_BUDGET = MESSAGE_LIMIT - 100
 # Deliveries in flight at once; the rate limiter, not this, paces Telegram traffic.
 CONCURRENT_SENDS = 64
 
@@ -111,11 +113,25 @@ def next_run(chat: Chat, now: datetime, default_tz: ZoneInfo) -> datetime | None
 
 
 def digest_reply(articles: list[ArticleListing], more: bool, rt: Runtime, title: str) -> Reply:
-    """The digest message: newest articles with summaries and links."""
-    cards = [views.article_card(a, rt.timezone, number=i) for i, a in enumerate(articles, 1)]
-    text = f"🗞 <b>{esc(title)}</b>\n\n" + "\n\n".join(cards)
+    """The digest message: newest articles with a summary sentence and a link each.
+
+    Cards are added while the message still fits one Telegram message, so a digest costs
+    one send per chat (a fan-out to 1,000 chats stays within the overall rate limit); the
+    articles that did not fit are counted in a pointer to /latest.
+    """
+    text = f"🗞 <b>{esc(title)}</b>"
+    shown = 0
+    for number, article in enumerate(articles, 1):
+        card = views.article_card(article, rt.timezone, number=number, sentences=1)
+        if plain_length(text + "\n\n" + card) > DIGEST_BUDGET:
+            break
+        text += "\n\n" + card
+        shown += 1
+    left = len(articles) - shown
     if more:
         text += "\n\n…and more new articles: /latest"
+    elif left:
+        text += f"\n\n…and {left} more: /latest"
     return Reply(text)
 
 

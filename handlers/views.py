@@ -9,6 +9,7 @@ from data.models import ArticleListing, QuoteRow, SearchHit, Speaker, Stats
 from handlers.formatting import esc, format_date, link, truncate
 
 QUOTE_PREVIEW_CHARS = 400
+CARD_SUMMARY_CHARS = 600
 SNIPPET_CHARS = 300
 
 
@@ -28,7 +29,8 @@ def article_card(
         f"{prefix}<b>{esc(article.title)}</b>",
         f"<i>{byline(article.outlet, when, article.id)}</i>",
     ]
-    summary = " ".join(article.summary[:sentences])
+    # Bounded so that even a pathological one-sentence summary leaves room for other cards.
+    summary = truncate(" ".join(article.summary[:sentences]), CARD_SUMMARY_CHARS)
     if summary:
         lines.append(esc(summary))
     if article.url:

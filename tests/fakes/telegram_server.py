@@ -41,7 +41,7 @@ from dataclasses import dataclass, field, replace
 from types import TracebackType
 from typing import Any, TypeVar
 
-from aiohttp import web
+from aiohttp import ClientSession, web
 
 from tests.fakes.telegram_html import (
     EntityParseError,
@@ -705,6 +705,25 @@ class FakeTelegram:
     def outage(self, seconds: float) -> None:
         """Every request answers 502 Bad Gateway for ``seconds`` (by the injected clock)."""
         self._outage_until = self._clock() + seconds
+
+    async def deliver_to_webhook(
+        self, update_id: int, address: str, *, secret: str | None = None
+    ) -> int:
+        """POST a queued update to the bot's webhook, as Telegram does; returns the HTTP status.
+
+        ``address`` is where the bot listens (in production the public https URL registered
+        with setWebhook sits in front of it, behind a TLS proxy). The secret token registered
+        with setWebhook goes in the header unless ``secret`` overrides it.
+        """
+        if self.webhook is None:
+            raise RuntimeError("the bot has not set a webhook")
+        token = secret if secret is not None else self.webhook.get("secret_token")
+        headers = {"X-Telegram-Bot-Api-Secret-Token": str(token)} if token else {}
+        async with (
+            ClientSession() as session,
+            session.post(address, json=self._update_index[update_id], headers=headers) as answer,
+        ):
+            return answer.status
 
     # ------------------------------------------------------------------ assertions
 
