@@ -8,8 +8,8 @@ evidence the lead alone cannot give:
 * centrality: how much of a sentence's vocabulary (content words cut to their first seven
   letters) recurs in the rest of the article, the signal LexRank and Luhn use, computed in
   one linear pass;
-* topicality: overlap with the headline, or with the opening sentence when no headline is
-  known, since the lead names the story;
+* topicality: overlap with the headline, when the caller knows it, since the headline names
+  the story;
 * form: sentences that are too short to stand alone, very long run-ons, questions, bare
   quotations and page furniture are rarely what a summary needs;
 * redundancy: sentences are picked greedily and each pick discounts the sentences that
@@ -40,7 +40,7 @@ from summaries.tokenize import words
 _CANDIDATE_CAP = 500  # sentences scored by content; later ones follow in article order
 _SHORTLIST = 12  # sentences the greedy redundancy step chooses among
 _PREFIX_LETTERS = 7  # a word's stem is its first seven letters (see the module docstring)
-_STEM_TABLE_SIZE = 200_000  # distinct words remembered per language
+_STEM_TABLE_SIZE = 200_000  # distinct tokens remembered per language
 _GREEDY_PICKS = 5  # picks made one by one; later ones follow by their discounted score
 
 # Score weights (see the module docstring for what each feature means).
@@ -50,6 +50,7 @@ _CENTRALITY_WEIGHT = 0.55
 _TOPICALITY_WEIGHT = 0.3  # only with a known headline; not tunable on headline-less dev data
 _CENTRALITY_EXPONENT = 0.5  # centrality is divided by (sentence size) ** exponent
 _REDUNDANCY_WEIGHT = 0.6
+_DUPLICATE_OVERLAP = 0.7  # sharing this much of its vocabulary with a pick: a restatement
 
 _SHORT_WORDS = 8  # fewer words than this: a fragment, a caption or a quote tag
 _LONG_WORDS = 55  # more than this: a run-on, often a glued caption
@@ -209,8 +210,11 @@ def _pick_greedily(scores: Sequence[float], bags: Sequence[set[str]]) -> list[in
     picked: list[int] = []
     redundancy = dict.fromkeys(shortlist, 0.0)
 
-    def discounted(index: int) -> tuple[float, int]:
-        return (scores[index] - _REDUNDANCY_WEIGHT * redundancy[index], -index)
+    def discounted(index: int) -> tuple[bool, float, int]:
+        # A restatement of a picked sentence goes after every sentence that adds something.
+        overlap = redundancy[index]
+        fresh = overlap < _DUPLICATE_OVERLAP
+        return (fresh, scores[index] - _REDUNDANCY_WEIGHT * overlap, -index)
 
     while redundancy and len(picked) < _GREEDY_PICKS:
         best = max(redundancy, key=discounted)

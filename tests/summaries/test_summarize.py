@@ -168,3 +168,18 @@ def test_bad_input_never_raises(name: str, algorithm: str) -> None:
 
 def test_empty_text_gives_empty_summary() -> None:
     assert summarize("").sentences == ()
+
+
+def test_default_skips_a_sentence_that_repeats_the_lead() -> None:
+    text = (
+        "The harbour authority approved a plan on Tuesday to rebuild the storm-hit north pier. "
+        "On Tuesday the harbour authority approved the plan to rebuild the north pier. "
+        "The new pier will cost 12 million pounds and should reopen to ferries in 2027. "
+        "Fishing crews have used a temporary pontoon since the storms last winter. "
+        "Engineers will begin driving piles into the harbour bed in March."
+    )
+    summary = summarize(text, sentences=2)
+    assert summary.sentences == (
+        "The harbour authority approved a plan on Tuesday to rebuild the storm-hit north pier.",
+        "The new pier will cost 12 million pounds and should reopen to ferries in 2027.",
+    )
