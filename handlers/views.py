@@ -88,7 +88,7 @@ def search_hit(hit: SearchHit, tz: ZoneInfo, number: int) -> str:
         f"<i>{byline(article.outlet, when, article.id)}</i>",
     ]
     if hit.snippet:
-        lines.append(f"…{snippet_html(hit.snippet)}…")
+        lines.append(snippet_html(hit.snippet))  # the store marks cut ends with "…" itself
     if article.url:
         lines.append(link(article.url, "Read the article"))
     return "\n".join(lines)

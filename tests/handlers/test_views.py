@@ -1,0 +1,42 @@
+"""Pure rendering of store rows into Telegram HTML."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+from data.models import ArticleListing, SearchHit
+from handlers.views import article_card, search_hit, snippet_html, speaker_label
+
+LISTING = ArticleListing(
+    id=7,
+    title="Rates & <rents>",
+    url="https://news.example/a?x=1&y=2",
+    outlet="The Ledger",
+    published_at=datetime(2026, 11, 3, 9, 0, tzinfo=UTC),
+    added_at=datetime(2026, 11, 4, 9, 0, tzinfo=UTC),
+    summary=("First sentence.", "Second sentence.", "Third sentence."),
+)
+
+
+def test_article_card_escapes_and_shows_two_sentences() -> None:
+    card = article_card(LISTING, ZoneInfo("UTC"), number=3)
+    assert card.startswith("3. <b>Rates &amp; &lt;rents&gt;</b>")
+    assert "First sentence. Second sentence." in card and "Third" not in card
+    assert 'href="https://news.example/a?x=1&amp;y=2"' in card
+
+
+def test_search_hit_keeps_the_stores_ellipses_single() -> None:
+    hit = SearchHit(LISTING, "…the \x02rent\x03 rose…")
+    rendered = search_hit(hit, ZoneInfo("UTC"), 1)
+    assert "…the <b>rent</b> rose…" in rendered and "……" not in rendered
+
+
+def test_snippet_markers_cut_by_truncation_are_balanced() -> None:
+    html = snippet_html("x" * 295 + "\x02matchedword\x03 and more")
+    assert html.count("<b>") == html.count("</b>") == 1
+
+
+def test_speaker_labels() -> None:
+    assert speaker_label("Ana <Lima>", "Mayor") == "Ana &lt;Lima&gt;, Mayor"
+    assert speaker_label(None, None) == "an unnamed speaker"
