@@ -106,15 +106,36 @@ def main(argv: Sequence[str] | None = None) -> int:
                 file=sys.stderr,
             )
             return 2
-        # Imported here: the console and the text commands never need PTB's start-up cost.
-        from bot.telegram_app import run_telegram
-
-        run_telegram(settings)
-        return 0
+        return _run_telegram(settings)
     try:
         return asyncio.run(_with_services(settings, _ASYNC_COMMANDS[command], args, out))
     except KeyboardInterrupt:
         return 130
+
+
+def _run_telegram(settings: Settings) -> int:
+    """Run the bot; a token Telegram rejects or an unreachable Bot API ends with one line."""
+    # Imported here: the console and the text commands never need PTB's start-up cost.
+    from telegram.error import InvalidToken, NetworkError
+
+    from bot.telegram_app import run_telegram
+
+    try:
+        run_telegram(settings)
+    except InvalidToken:
+        print(
+            "newsbot: BOT_TOKEN: the Bot API rejected this token; get a valid one from @BotFather",
+            file=sys.stderr,
+        )
+        return 2
+    except NetworkError as exc:
+        print(
+            f"newsbot: TELEGRAM_API_URL: cannot reach the Bot API at "
+            f"{settings.telegram_api_url} ({exc.message}); check the network or the setting",
+            file=sys.stderr,
+        )
+        return 1
+    return 0
 
 
 AsyncCommand = Callable[[Services, argparse.Namespace, TextIO], Awaitable[int]]

@@ -7,6 +7,7 @@ to `handlers.router.Newsbot`, and one error handler that logs and answers polite
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from datetime import UTC, datetime
 from typing import Any, cast
@@ -269,6 +270,9 @@ def webhook_options(settings: Settings) -> dict[str, Any]:
 def run_telegram(settings: Settings) -> None:
     """Run the bot until interrupted: webhook mode when WEBHOOK_URL is set, else polling."""
     app = build_application(settings)
+    # run_polling/run_webhook run on the current event loop and close it when they stop; a
+    # fresh one makes a second run in the same process (tests, embedding) work too.
+    asyncio.set_event_loop(asyncio.new_event_loop())
     if settings.webhook_url and settings.webhook_secret:
         app.run_webhook(**webhook_options(settings))
     else:

@@ -7,8 +7,11 @@ is read); the start-up error test runs a real subprocess to see exactly what a u
 from __future__ import annotations
 
 import json
+import socket
 import subprocess
 import sys
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -165,3 +168,46 @@ def test_summarize_refuses_oversized_files(
         handle.write(b"\0")
     assert main(["summarize", str(big)]) == 2
     assert "larger than 2 MB" in capsys.readouterr().err
+
+
+class _RejectingBotApi(BaseHTTPRequestHandler):
+    """A Bot API that knows no token: every call is answered 401, as Telegram does."""
+
+    def do_POST(self) -> None:
+        body = b'{"ok":false,"error_code":401,"description":"Unauthorized"}'
+        self.send_response(401)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+def test_a_token_telegram_rejects_stops_with_one_line(
+    workdir: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _RejectingBotApi)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        monkeypatch.setenv("BOT_TOKEN", "123456:ABCDEFGHIJKLMNOPQRSTUVWXYZ")
+        monkeypatch.setenv("TELEGRAM_API_URL", f"http://127.0.0.1:{server.server_port}")
+        assert main(["run"]) == 2
+    finally:
+        server.shutdown()
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err[-1].startswith("newsbot: BOT_TOKEN:")
+
+
+def test_an_unreachable_bot_api_stops_with_one_line(
+    workdir: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with socket.socket() as sock:  # a port nothing listens on
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    monkeypatch.setenv("BOT_TOKEN", "123456:ABCDEFGHIJKLMNOPQRSTUVWXYZ")
+    monkeypatch.setenv("TELEGRAM_API_URL", f"http://127.0.0.1:{port}")
+    assert main(["run"]) == 1
+    assert capsys.readouterr().err.strip().splitlines()[-1].startswith("newsbot: TELEGRAM_API_URL:")
