@@ -609,7 +609,22 @@ async def test_commands_sent_during_an_outage_are_answered_when_it_ends(
     assert bot.app is not None and bot.app.running
 
 
-async def test_a_digest_during_an_outage_is_retried_by_the_next_tick(bot: BotUnderTest) -> None:
+async def test_a_digest_during_a_short_outage_is_resent_until_it_goes_through(
+    bot: BotUnderTest,
+) -> None:
+    chat = add_group(bot.fake)
+    await turn_on_digest(bot, chat)
+    bot.fake.outage(1.2)  # shorter than the rate limiter's resend delays add up to
+    assert (await bot.digests.run_due(at(9, 0))).sent == 1
+    assert len(digests_in(bot.fake, chat)) == 1
+    assert bot.fake.status_counts[502] >= 1
+
+
+async def test_a_digest_during_a_long_outage_is_retried_by_the_next_tick(
+    bot: BotUnderTest, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Resend delays shortened so the outage outlasts them without slowing the test.
+    monkeypatch.setattr("bot.rate_limit.NETWORK_RETRY_DELAYS", (0.05, 0.05))
     chat = add_group(bot.fake)
     await turn_on_digest(bot, chat)
     bot.fake.outage(30)
