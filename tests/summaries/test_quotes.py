@@ -208,3 +208,14 @@ def test_lone_surname_speaker_carries_to_the_next_quote() -> None:
         "“We finally trusted each other on the ice.”"
     )
     assert [q.speaker for q in _direct(text)] == ["Lindahl", "Lindahl"]
+
+
+def test_pronoun_prefers_the_nearer_person_whose_given_name_agrees() -> None:
+    # Both women are named in subject position; "Nadia" is known only from the census table.
+    text = (
+        "Lauren Voss reported from the shelter on Monday.\n\n"
+        "Nadia Jamil runs the outreach programme at the shelter.\n\n"
+        "“Some people are just not interested in being housed,” she added."
+    )
+    (quote,) = _direct(text)
+    assert quote.speaker == "Nadia Jamil"

@@ -1,0 +1,24 @@
+"""Given-name gender guesses: the hand-made news list first, then the bundled census table."""
+
+from __future__ import annotations
+
+import pytest
+
+from summaries.name_gender import first_name_gender
+
+
+@pytest.mark.parametrize(
+    ("name", "gender"),
+    [
+        ("Nadia", "f"),  # census table only
+        ("Dennis", "m"),
+        ("TERESA", "f"),  # any case
+        ("Volodymyr", "m"),  # hand-made list: rare in the census
+        ("Chrystia", "f"),
+        ("Dr.", None),  # not a given name
+        ("Navdeep", None),  # unknown: compatible with any pronoun
+        ("Erin", None),  # the hand-made list marks it as given to both
+    ],
+)
+def test_first_name_gender(name: str, gender: str | None) -> None:
+    assert first_name_gender(name) == gender
