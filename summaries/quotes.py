@@ -20,6 +20,7 @@ Indirect speech ("X said that …") is reported as kind "indirect" when asked fo
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_left
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -112,6 +113,15 @@ _MIN_UNATTRIBUTED_WORDS = 4
 _MAX_NP_TOKENS = 10
 _MAX_APPOSITIVE_TOKENS = 18
 _INHERIT_PARAGRAPHS = 2
+# Heads of the definite descriptions that stand for an organisation named earlier
+# ("Suncor received … The company noted …").
+_ORGANISATION_NOUNS = _word_set(
+    """company firm department ministry agency utility union bank commission board
+    organization organisation corporation authority council regulator insurer airline"""
+)
+# Lower-case words that may stand between the initials of an acronym's expansion
+# ("Immigration, Refugees and Citizenship Canada" for IRCC).
+_ACRONYM_FILLERS = r"(?:,?\s+(?:(?:and|of|for|on|the|de|du|des|la|&)\s+)*)"
 # How far back (in tokens) pronouns and uncued quotes look for a person: a few paragraphs.
 # Without it, text without paragraph breaks would make every look-back scan the whole text.
 _MAX_LOOKBACK_TOKENS = 400
@@ -139,6 +149,15 @@ class _Article:
         self.paragraph_of = self._paragraphs()
         self.registry = _NameRegistry(self.mentions)
         self.quote_token_at = {self.tokens.starts[q]: q for q in self.tokens.quote_at}
+        self._expansions: dict[str, str | None] = {}
+
+    def expansion(self, acronym: str) -> str | None:
+        """The words an acronym abbreviates, as the article spells them out, if it does."""
+        if acronym not in self._expansions:
+            pattern = _ACRONYM_FILLERS.join(re.escape(c) + r"[a-z][\w’'-]*" for c in acronym)
+            found = re.search(rf"\b{pattern}\b", self.text)
+            self._expansions[acronym] = found.group() if found else None
+        return self._expansions[acronym]
 
     def _sentences(self) -> tuple[list[int], list[int]]:
         """Sentence index of every token, and the first token of every sentence."""
@@ -579,6 +598,41 @@ class _Attributor:
             return self.last_speaker[1]
         return ranked[1] or ranked[3]
 
+    def complete_organisation(self, speaker: _Speaker, q: int) -> _Speaker:
+        """An organisation by its fullest name: acronyms spelt out, "the company" named.
+
+        "the company" / "the department" stand for the organisation that was last the subject
+        of a sentence before the quote at token `q`, in its paragraph or the one before; a
+        lone given name ("Jacob had travelled") is a person, not an organisation.
+        """
+        if speaker.person:
+            return speaker
+        a = self.a
+        words = speaker.name.split()
+        if len(words) == 2 and words[0].casefold() == "the" and words[1].casefold() in (
+            _ORGANISATION_NOUNS
+        ):
+            for mention in a.mentions_before(q):
+                if a.paragraph_of[q] - a.paragraph_of[mention.last] > 1:
+                    break
+                following = mention.last + 1
+                if (
+                    not mention.person
+                    and following < len(a.texts)
+                    and a.texts[following][0].islower()  # "Suncor received", not "Friday,"
+                    and self._in_subject_position(mention)
+                    and first_name_gender(_words(mention.name)[0]) is None
+                ):
+                    name = strip_possessive(mention.name)
+                    speaker = _Speaker(name, speaker.name, False, None)
+                    break
+        name = speaker.name
+        if name.isupper() and name.isalpha() and 2 <= len(name) <= 6:
+            full = a.expansion(name)
+            if full is not None:
+                return _Speaker(full, speaker.role, False, None)
+        return speaker
+
     def _person(self, mention: Mention) -> _Speaker | None:
         """The mention as a person with their most complete name, or None if not a person."""
         a = self.a
@@ -775,6 +829,7 @@ def extract_quotes(text: str, *, indirect: bool = True) -> tuple[Quote, ...]:
         else:
             speaker, verb = cue.speaker, cue.verb
         if speaker is not None:
+            speaker = at.complete_organisation(speaker, q)
             if speaker.person:
                 at.last_speaker = (q, speaker)
             else:

@@ -219,3 +219,31 @@ def test_pronoun_prefers_the_nearer_person_whose_given_name_agrees() -> None:
     )
     (quote,) = _direct(text)
     assert quote.speaker == "Nadia Jamil"
+
+
+def test_acronym_speaker_is_spelt_out_as_the_article_gives_it() -> None:
+    text = (
+        "The family received a letter from Harbour, Fisheries and Coastal Safety Canada on "
+        "Monday.\n\n"
+        "“Every licence is reviewed in the order it arrives,” HFCSC said in a statement."
+    )
+    (quote,) = _direct(text)
+    assert quote.speaker == "Harbour, Fisheries and Coastal Safety Canada"
+
+
+def test_the_company_is_the_organisation_that_was_the_subject_before() -> None:
+    text = (
+        "Corvane received its second payment earlier this year. The company noted it might "
+        "have to repay “some of that sum if the assets recover,” according to its report."
+    )
+    (quote,) = _direct(text)
+    assert quote.speaker == "Corvane"
+
+
+def test_the_company_stays_as_written_when_no_organisation_was_the_subject() -> None:
+    text = (
+        "On Friday, a passerby found Braden Tollis in the park.\n\n"
+        "“Every member of the community will benefit from the review,” the commission said."
+    )
+    (quote,) = _direct(text)
+    assert quote.speaker == "the commission"
