@@ -609,8 +609,10 @@ class _Attributor:
             return speaker
         a = self.a
         words = speaker.name.split()
-        if len(words) == 2 and words[0].casefold() == "the" and words[1].casefold() in (
-            _ORGANISATION_NOUNS
+        if (
+            len(words) == 2
+            and words[0].casefold() == "the"
+            and words[1].casefold() in _ORGANISATION_NOUNS
         ):
             for mention in a.mentions_before(q):
                 if a.paragraph_of[q] - a.paragraph_of[mention.last] > 1:
