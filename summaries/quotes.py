@@ -315,7 +315,10 @@ class _Attributor:
             # own subject speaks
             return self.sentence_subject(floor, k), k
         role: str | None = None
+        cue_comma = k if a.texts[k] == "," else None
         for _ in range(3):
+            if a.texts[k] == "." and k - 1 >= floor and a.texts[k - 1][0].isupper():
+                k -= 1  # "Stabenow, D-Mich., a member …": the full stop of an abbreviation
             if a.texts[k] != ",":
                 break
             # "Smith, the minister, said", "Stabenow, D-Mich., a member of …, said" or
@@ -343,6 +346,15 @@ class _Attributor:
         start = self._np_backward(k, floor)
         if start is None:
             return None, k
+        if cue_comma is not None and start - 2 >= floor and a.texts[start - 1] == ",":
+            # "Navdeep Bains, Minister of Innovation, Science and …, said": the person named
+            # before the appositives speaks, and they are the role
+            mention = a.mention_at.get(start - 2)
+            if mention is not None and mention.last == start - 2:
+                person = self._person(mention)
+                if person is not None:
+                    role = a.text[a.tokens.starts[start] : a.tokens.ends[cue_comma - 1]]
+                    return _Speaker(person.name, role, True, person.gender), mention.first
         if start - 2 >= floor and a.lower[start - 1] in ("with", "at", "from", "of"):
             # "Tim Guest with the Nova Scotia Health Authority says": the person speaks
             mention = a.mention_at.get(start - 2)

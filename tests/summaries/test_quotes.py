@@ -247,3 +247,23 @@ def test_the_company_stays_as_written_when_no_organisation_was_the_subject() -> 
     )
     (quote,) = _direct(text)
     assert quote.speaker == "the commission"
+
+
+def test_appositive_with_inner_commas_is_the_role_of_the_person_before_it() -> None:
+    text = (
+        "Ravi Sandhu, Minister of Harbours, Fisheries and Coastal Development, said on "
+        "Thursday that the talks were “on a broader scale” than one company."
+    )
+    (quote,) = _direct(text)
+    assert quote.speaker == "Ravi Sandhu"
+    assert quote.role == "Minister of Harbours, Fisheries and Coastal Development"
+
+
+def test_abbreviated_party_and_state_between_name_and_appositive() -> None:
+    text = (
+        "Sen. Mara Quill, D-Mich., a member of the leadership team, said the leader has "
+        "“an uncanny way to be able to listen” to every view."
+    )
+    (quote,) = _direct(text)
+    assert quote.speaker == "Mara Quill"
+    assert quote.role == "D-Mich., a member of the leadership team"
