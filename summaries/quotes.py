@@ -28,6 +28,7 @@ from typing import Literal
 
 from summaries.mentions import (
     BREAK,
+    FUNCTION_WORDS,
     NON_PERSON_WORDS,
     PRONOUN_GENDER,
     QUOTE,
@@ -150,6 +151,14 @@ class _Article:
         self.registry = _NameRegistry(self.mentions)
         self.quote_token_at = {self.tokens.starts[q]: q for q in self.tokens.quote_at}
         self._expansions: dict[str, str | None] = {}
+
+    def is_cue_verb(self, k: int) -> bool:
+        """A speech verb in lower case that is not an infinitive ("what she had to say")."""
+        return (
+            self.lower[k] in SPEECH_VERBS
+            and self.texts[k][0].islower()
+            and (k == 0 or self.lower[k - 1] != "to")
+        )
 
     def expansion(self, acronym: str) -> str | None:
         """The words an acronym abbreviates, as the article spells them out, if it does."""
@@ -464,7 +473,7 @@ class _Attributor:
         k = j
         while k < ceiling and k - j <= _MAX_NP_TOKENS + _MAX_APPOSITIVE_TOKENS:
             token = a.lower[k]
-            if token in SPEECH_VERBS and k > j and a.texts[k][0].islower():
+            if k > j and a.is_cue_verb(k):
                 speaker, _ = self.subject_before(k, j)
                 return speaker, k
             if token in (".", QUOTE, BREAK, ";", "?", "!", ":") or token in _CLAUSE_OPENERS:
@@ -540,8 +549,8 @@ class _Attributor:
                 # "coach Mulder", "minister Smith": a lone capitalised word after a title
                 role_text = a.text[a.tokens.starts[first] : name_start].strip(" ,")
                 return _Speaker(mention.name, role_text, True, None)
-        if not any(t[0].isalpha() for t in a.texts[first : last + 1]):
-            return None
+        if all(low in FUNCTION_WORDS or not low[0].isalpha() for low in a.lower[first : last + 1]):
+            return None  # "to", "all of them": no one to name
         return _Speaker(strip_possessive(words), None, False, None)
 
     def resolve_pronoun(self, pronoun: str, at: int) -> _Speaker | None:
@@ -738,7 +747,7 @@ def _find_cue(at: _Attributor, q: int, partial: bool) -> _Cue | None:
     while j < end and a.texts[j] in (",", "—", "–", "-"):
         j += 1
     if j < end:
-        if a.lower[j] in SPEECH_VERBS and a.texts[j][0].islower():
+        if a.is_cue_verb(j):
             speaker = at.subject_after(j + 1, end)
             if speaker is not None:
                 return _Cue(speaker, a.texts[j])
@@ -757,7 +766,7 @@ def _find_cue(at: _Attributor, q: int, partial: bool) -> _Cue | None:
         if a.texts[k] == QUOTE and not partial:
             # the other half of an interrupted quote: '“A,” she said, “B.”' is found anyway
             pass
-        if a.lower[k] in SPEECH_VERBS and a.texts[k][0].islower():
+        if a.is_cue_verb(k):
             weak = a.lower[k] in WEAK_FORMS
             speaker = None
             if (k == first or a.texts[k - 1] == ",") and not weak and _inverted_ok(a, k, q):
@@ -772,7 +781,7 @@ def _find_cue(at: _Attributor, q: int, partial: bool) -> _Cue | None:
                 return _Cue(speaker, a.texts[k])
     # 4. a verb later in the sentence: '… was “unworkable” in its form, Smith said.'
     for k in range(q + 1, end):
-        if a.lower[k] in SPEECH_VERBS and a.texts[k][0].islower():
+        if a.is_cue_verb(k):
             speaker = None
             if k + 1 < end and a.texts[k - 1] == ",":
                 speaker = at.subject_after(k + 1, end)  # "…, says Kim."
@@ -880,7 +889,7 @@ def _inherit(at: _Attributor, q: int, paragraph: int) -> _Speaker | None:
             for k in range(previous_first, previous_end):
                 if a.texts[k] == QUOTE:
                     break
-                if a.lower[k] in SPEECH_VERBS and a.texts[k][0].islower():
+                if a.is_cue_verb(k):
                     speaker, _ = at.subject_before(k, previous_first)
                     if speaker is not None:
                         return speaker
@@ -953,7 +962,7 @@ def _indirect_in_sentence(at: _Attributor, first: int, end: int) -> Quote | None
         last -= 1
     for k in range(first, end):
         low = a.lower[k]
-        if low not in SPEECH_VERBS or low in WEAK_FORMS or not a.texts[k][0].islower():
+        if low in WEAK_FORMS or not a.is_cue_verb(k):
             continue
         speaker, subject_start = at.subject_before(k, first)
         if speaker is None:

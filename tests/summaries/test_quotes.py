@@ -267,3 +267,13 @@ def test_abbreviated_party_and_state_between_name_and_appositive() -> None:
     (quote,) = _direct(text)
     assert quote.speaker == "Mara Quill"
     assert quote.role == "D-Mich., a member of the leadership team"
+
+
+def test_an_infinitive_speech_verb_is_no_cue() -> None:
+    text = (
+        "Darla Quent is new to advocacy work.\n\n"
+        "She said police were responsive and “very committed” to hearing what she had to say."
+    )
+    (quote,) = _direct(text)
+    assert quote.speaker == "Darla Quent"
+    assert quote.verb == "said"
