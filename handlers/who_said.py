@@ -74,7 +74,13 @@ async def who_said(rt: Runtime, request: Request) -> Reply:
 async def _matching_speakers(rt: Runtime, query: str) -> list[Speaker]:
     candidates = await rt.store.speaker_candidates(query)
     scored = [
-        (max(name_match_score(query, alias) for alias in (s.name, *s.aliases)), s)
+        (
+            max(
+                name_match_score(query, alias, floor=MATCH_THRESHOLD)
+                for alias in (s.name, *s.aliases)
+            ),
+            s,
+        )
         for s in candidates
     ]
     return [s for score, s in sorted(scored, key=lambda p: -p[0]) if score >= MATCH_THRESHOLD]

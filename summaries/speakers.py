@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 
 def _word_set(spaced: str) -> frozenset[str]:
@@ -82,18 +83,25 @@ _TOKEN = re.compile(r"[^\W_](?:[\w'’\-]*[^\W_])?")
 
 def _fold(text: str) -> str:
     """Casefold and strip accents; letters of scripts without accents are kept as they are."""
+    if text.isascii():
+        return text.casefold()  # nothing to strip: the common case, kept cheap
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
 
 
-def _name_tokens(name: str) -> list[str]:
-    """Folded name tokens with leading titles, possessives and apostrophes removed."""
+@lru_cache(maxsize=4096)
+def _name_tokens(name: str) -> tuple[str, ...]:
+    """Folded name tokens with leading titles, possessives and apostrophes removed.
+
+    Cached: a /who_said query is compared with dozens of candidate names, and the store's
+    speaker matching meets the same names over and over.
+    """
     tokens = [t.replace("’", "'") for t in _TOKEN.findall(_fold(name))]
     tokens = [t[:-2] if t.endswith("'s") else t for t in tokens]
     tokens = [t.replace("'", "") for t in tokens if t]
     while len(tokens) > 1 and tokens[0] in TITLE_WORDS:
         tokens.pop(0)
-    return tokens
+    return tuple(tokens)
 
 
 def normalize_name(name: str) -> str:
@@ -101,7 +109,7 @@ def normalize_name(name: str) -> str:
     return " ".join(_name_tokens(name))
 
 
-def _surname(tokens: list[str]) -> str:
+def _surname(tokens: tuple[str, ...]) -> str:
     while len(tokens) > 1 and tokens[-1] in NAME_SUFFIXES:
         tokens = tokens[:-1]
     return tokens[-1] if tokens else ""
@@ -123,18 +131,39 @@ def surname_key(name: str) -> str:
 
 
 def _edit_distance(a: str, b: str, limit: int) -> int:
-    """Levenshtein distance, or `limit + 1` as soon as it must exceed `limit` (names are short)."""
+    """Levenshtein distance, or `limit + 1` as soon as it must exceed `limit` (names are short).
+
+    Only the diagonal band |i - j| <= limit of the table is filled: a cell outside it already
+    costs more than `limit`, so a tight limit makes the comparison nearly linear.
+    """
+    # A shared prefix and suffix do not change the distance; names that share a surname or a
+    # given name leave only a few letters for the table.
+    start = 0
+    while start < len(a) and start < len(b) and a[start] == b[start]:
+        start += 1
+    a, b = a[start:], b[start:]
+    while a and b and a[-1] == b[-1]:
+        a, b = a[:-1], b[:-1]
+    over = limit + 1
     if abs(len(a) - len(b)) > limit:
-        return limit + 1
-    previous = list(range(len(b) + 1))
+        return over
+    if not a or not b:
+        return len(a) or len(b)
+    width = len(b)
+    previous = [j if j <= limit else over for j in range(width + 1)]
     for i, ca in enumerate(a, 1):
-        current = [i]
-        for j, cb in enumerate(b, 1):
-            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb)))
-        if min(current) > limit:
-            return limit + 1
+        low, high = max(1, i - limit), min(width, i + limit)
+        current = [over] * (width + 1)
+        current[0] = i if i <= limit else over
+        best = current[0]
+        for j in range(low, high + 1):
+            cost = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != b[j - 1]))
+            current[j] = cost if cost < over else over
+            best = min(best, current[j])
+        if best > limit:
+            return over
         previous = current
-    return previous[-1]
+    return previous[width]
 
 
 def _surnames_match(a: str, b: str) -> bool:
@@ -179,21 +208,28 @@ def same_person(a: str, b: str) -> bool:
     return _given_names_compatible(ta[0], tb[0])
 
 
-def _similarity(a: str, b: str) -> float:
-    """1 - normalised edit distance, in 0..1."""
+def _similarity(a: str, b: str, floor: float) -> float:
+    """1 - normalised edit distance, in 0..1; 0.0 for anything below `floor`."""
     if not a or not b:
         return 0.0
     longest = max(len(a), len(b))
-    return 1.0 - _edit_distance(a, b, longest) / longest
+    limit = int(longest * (1.0 - floor))  # the largest distance that still reaches `floor`
+    distance = _edit_distance(a, b, limit)
+    return 0.0 if distance > limit else 1.0 - distance / longest
 
 
-def name_match_score(query: str, name: str) -> float:
+_FUZZY_WEIGHT = 0.85
+
+
+def name_match_score(query: str, name: str, *, floor: float = 0.0) -> float:
     """How well a /who_said query designates a speaker name, from 0 (unrelated) to 1 (same).
 
     Exact normalised equality scores 1.0; the same person written differently (surname only,
     a title, a transliteration variant) 0.9; otherwise the edit similarity of the whole name or
     of the surname, scaled to stay below those, so a one-letter typo in a long name still ranks
-    high (about 0.8) while a different first name with the same surname stays low.
+    high (about 0.8) while a different first name with the same surname stays low. A score
+    below `floor` may come back as 0.0: the edit distances are then cut off early, which keeps
+    scoring dozens of candidates cheap.
     """
     tq, tn = _name_tokens(query), _name_tokens(name)
     if not tq or not tn:
@@ -202,8 +238,12 @@ def name_match_score(query: str, name: str) -> float:
         return 1.0
     if same_person(query, name):
         return 0.9
-    fuzzy = max(_similarity(" ".join(tq), " ".join(tn)), _similarity(tq[-1], _surname(tn)))
-    score = 0.85 * fuzzy
+    least = floor / _FUZZY_WEIGHT
+    fuzzy = max(
+        _similarity(" ".join(tq), " ".join(tn), least),
+        _similarity(tq[-1], _surname(tn), least),
+    )
+    score = _FUZZY_WEIGHT * fuzzy
     if len(tq) > 1 and len(tn) > 1 and not _given_names_compatible(tq[0], tn[0]):
         score = min(score, 0.5)  # Hunter Biden is not a typo of Joe Biden
     return round(score, 3)

@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from summaries.speakers import name_match_score, normalize_name, same_person, surname_key
+from summaries.speakers import (
+    _edit_distance,
+    name_match_score,
+    normalize_name,
+    same_person,
+    surname_key,
+)
 
 
 def test_normalize_name_folds_case_accents_and_titles() -> None:
@@ -60,3 +66,30 @@ def test_names_with_apostrophes_hyphens_and_other_scripts() -> None:
     assert same_person("Jean-Yves Le Drian", "Le Drian")
     assert normalize_name("Иван Петров") == "иван петров"
     assert same_person("Иван Петров", "Петров")
+
+
+@pytest.mark.parametrize(
+    ("query", "name"),
+    [
+        ("Chrystia Freelend", "Chrystia Freeland"),
+        ("putin", "Vladimir Putin"),
+        ("Hunter Biden", "Joe Biden"),
+        ("Carlos Cavanagh", "Mirela Stanescu"),
+        ("Okonjo-Reyes", "Amara Okonjo-Reyes"),
+    ],
+)
+def test_a_floor_changes_no_score_that_reaches_it(query: str, name: str) -> None:
+    exact = name_match_score(query, name)
+    floored = name_match_score(query, name, floor=0.8)
+    if exact >= 0.8:
+        assert floored == exact
+    else:
+        assert floored < 0.8
+
+
+def test_edit_distance_is_exact_within_its_limit() -> None:
+    assert _edit_distance("kitten", "sitting", 3) == 3
+    assert _edit_distance("kitten", "sitting", 2) == 3  # over the limit: limit + 1
+    assert _edit_distance("zelensky", "zelenskyy", 1) == 1
+    assert _edit_distance("", "abc", 5) == 3
+    assert _edit_distance("same", "same", 0) == 0
