@@ -114,6 +114,8 @@ _MIN_UNATTRIBUTED_WORDS = 4
 _MAX_NP_TOKENS = 10
 _MAX_APPOSITIVE_TOKENS = 18
 _INHERIT_PARAGRAPHS = 2
+# Tokens that end an appositive ("Galati, 56, says"); only a comma lets the clause go on.
+_APPOSITIVE_ENDS = frozenset({",", ".", ";", ":", "?", "!", QUOTE, BREAK})
 # Heads of the definite descriptions that stand for an organisation named earlier
 # ("Suncor received … The company noted …").
 _ORGANISATION_NOUNS = _word_set(
@@ -684,6 +686,15 @@ class _Attributor:
         before = a.lower[mention.first - 1]
         if before in _PREPOSITIONS or before in _DETERMINERS:
             return False
+        if a.texts[following] == ",":
+            # "teacher Teresa Galati, 56, says": the verb follows one appositive
+            end = min(len(a.texts) - 1, following + _MAX_APPOSITIVE_TOKENS)
+            k = following + 1
+            while k < end and a.texts[k] not in _APPOSITIVE_ENDS:
+                k += 1
+            if k >= end or a.texts[k] != ",":
+                return False
+            following = k + 1
         nxt = a.texts[following]
         return nxt[0].islower() and a.lower[following] not in _PREPOSITIONS
 

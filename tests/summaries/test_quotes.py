@@ -277,3 +277,14 @@ def test_an_infinitive_speech_verb_is_no_cue() -> None:
     (quote,) = _direct(text)
     assert quote.speaker == "Darla Quent"
     assert quote.verb == "said"
+
+
+def test_a_person_with_an_age_appositive_before_the_verb_is_a_subject() -> None:
+    text = (
+        "Accountant Bayo Farinde, 50, joined the programme in May. “It helped me build a "
+        "habit,” he says.\n\n"
+        "Elementary school teacher Tessa Galanis, 56, says the programme helped her too. "
+        "“I have learned how to take time to meditate,” she says."
+    )
+    quotes = _direct(text)
+    assert _by_text(quotes, "meditate").speaker == "Tessa Galanis"
