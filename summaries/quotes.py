@@ -101,6 +101,7 @@ _POSSESSIVES = frozenset({"his", "her", "their", "our", "my", "your"})
 _PLURAL_PRONOUNS = frozenset({"they", "we"})
 _SELF_PRONOUNS = frozenset({"i"})
 _SENTENCE_END = frozenset({".", "!", "?", "…"})
+_MAY_END_SENTENCE = _SENTENCE_END | {BREAK, QUOTE}
 # Abbreviations whose full stop does not end a sentence.
 _NO_BREAK_BEFORE_DOT = _word_set(
     """mr mrs ms dr prof st sen rep gov gen lt col capt sgt rev hon jr sr no vs etc inc corp co
@@ -131,6 +132,14 @@ _MAX_LOOKBACK_TOKENS = 400
 # Only this much of a text is analysed. The longest news features are a fraction of it; the
 # bound keeps hostile input (megabytes of quotation marks) well under a second.
 MAX_ANALYSED_CHARS = 100_000
+
+
+def _runs(starts: list[int], n: int) -> list[int]:
+    """For n tokens split into runs beginning at `starts` (sorted, from 0): each one's run."""
+    numbers: list[int] = []
+    for number, (first, end) in enumerate(zip(starts, [*starts[1:], n], strict=True)):
+        numbers += [number] * (end - first)
+    return numbers
 
 
 class _Article:
@@ -174,15 +183,11 @@ class _Article:
         """Sentence index of every token, and the first token of every sentence."""
         texts = self.texts
         n = len(texts)
-        sentence_of = [0] * n
-        starts = [0]
-        current = 0
-        for i in range(n):
-            sentence_of[i] = current
-            if i + 1 < n and self._ends_sentence(i):
-                current += 1
-                starts.append(i + 1)
-        return sentence_of, starts
+        # Only breaks, full stops and quotes can end a sentence; the other tokens are skipped
+        # in C by the comprehension instead of being tested one by one.
+        enders = [i for i, t in enumerate(texts[:-1]) if t in _MAY_END_SENTENCE]
+        starts = [0, *(i + 1 for i in enders if self._ends_sentence(i))]
+        return _runs(starts, n), starts
 
     def _ends_sentence(self, i: int) -> bool:
         token = self.texts[i]
@@ -218,13 +223,9 @@ class _Article:
         return False
 
     def _paragraphs(self) -> list[int]:
-        paragraph_of = [0] * len(self.texts)
-        current = 0
-        for i, token in enumerate(self.texts):
-            paragraph_of[i] = current
-            if token == BREAK:
-                current += 1
-        return paragraph_of
+        """Paragraph index of every token (a BREAK token ends its paragraph)."""
+        texts = self.texts
+        return _runs([0, *(i + 1 for i, t in enumerate(texts[:-1]) if t == BREAK)], len(texts))
 
     def mentions_before(self, i: int) -> Iterator[Mention]:
         """Mentions that start before token `i`, nearest first (bisect, not a full scan)."""
@@ -956,10 +957,11 @@ def _indirect_quotes(at: _Attributor) -> list[Quote]:
     a = at.a
     out: list[Quote] = []
     starts = a.sentence_starts
+    quoted = {a.sentence_of[q] for q in a.tokens.quote_at}
     for s, first in enumerate(starts):
-        end = starts[s + 1] if s + 1 < len(starts) else len(a.texts)
-        if any(a.texts[k] == QUOTE for k in range(first, end)):
+        if s in quoted:
             continue
+        end = starts[s + 1] if s + 1 < len(starts) else len(a.texts)
         quote = _indirect_in_sentence(at, first, end)
         if quote is not None:
             out.append(quote)
@@ -973,7 +975,7 @@ def _indirect_in_sentence(at: _Attributor, first: int, end: int) -> Quote | None
         last -= 1
     for k in range(first, end):
         low = a.lower[k]
-        if low in WEAK_FORMS or not a.is_cue_verb(k):
+        if low not in SPEECH_VERBS or low in WEAK_FORMS or not a.is_cue_verb(k):
             continue
         speaker, subject_start = at.subject_before(k, first)
         if speaker is None:
