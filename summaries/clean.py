@@ -18,6 +18,7 @@ from __future__ import annotations
 import html
 import re
 import unicodedata
+from itertools import islice
 
 # Invisible or odd characters that extractors leave behind, and their plain replacements.
 _REPLACEMENTS = {
@@ -257,19 +258,24 @@ def _drop_trailing_bio(paragraphs: list[str]) -> list[str]:
     return keep
 
 
-def _key(text: str) -> str:
-    return " ".join(_WORDS.findall(text.casefold()))
+def _folded_words(text: str, limit: int | None = None) -> list[str]:
+    """The case-folded words of `text`, only the first `limit` of them when given."""
+    matches = _WORDS.finditer(text.casefold())
+    return [match.group() for match in islice(matches, limit)]
 
 
 def _drop_repeated_title(paragraphs: list[str], title: str) -> list[str]:
     """Drop the headline when it is repeated as the first paragraph or first sentence."""
-    wanted = _key(title)
+    wanted = _folded_words(title)
     if not wanted:
         return paragraphs
     for index, paragraph in enumerate(paragraphs[:3]):
-        if _key(paragraph) == wanted:
+        # One word more than the title tells "the title alone" from "the title and more"
+        # without splitting a whole (often long) paragraph into words.
+        words = _folded_words(paragraph, len(wanted) + 1)
+        if words == wanted:
             return paragraphs[:index] + paragraphs[index + 1 :]
-        if _key(paragraph).startswith(wanted + " ") and index == 0:
+        if index == 0 and len(words) > len(wanted) and words[:-1] == wanted:
             # "Headline Body starts here…": the title glued to the first sentence.
             cut = _prefix_length(paragraph, title)
             if cut:

@@ -12,13 +12,16 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from itertools import accumulate
 
 from summaries.quote_marks import MarkedSpan
 from summaries.speakers import TITLE_WORDS
 
 QUOTE = "\ue000"  # a private-use character: never a word, never punctuation of real text
 BREAK = "\n"
-_TOKENS = re.compile(r"\n\s*|\w+(?:['’\-.&]\w+)*|[^\w\s]")
+# A token is a line break (with the whitespace after it), a word or one other character; the
+# group makes `split` return the tokens interleaved with the skipped spaces between them.
+_TOKENS = re.compile(r"(\n\s*|\w+(?:['’\-.&]\w+)*|[^\w\s])")
 
 
 def _word_set(spaced: str) -> frozenset[str]:
@@ -133,13 +136,18 @@ class Tokens:
         self._add_plain(text, cursor, len(text))
 
     def _add_plain(self, text: str, start: int, end: int) -> None:
-        for match in _TOKENS.finditer(text, start, end):
-            token = match.group()
-            if token[0] == "\n":
-                token = BREAK
-            self.texts.append(token)
-            self.starts.append(match.start())
-            self.ends.append(match.end())
+        # The hot loop of attribution: `split` cuts text[start:end] into [gap, token, gap,
+        # token, …, gap] in C, and the running sum of part lengths gives every token's start
+        # and end, so no Python code runs per token except the line-break check.
+        plain = text[start:end]
+        parts = _TOKENS.split(plain)
+        offsets = list(accumulate(map(len, parts), initial=start))
+        tokens = parts[1::2]
+        if "\n" in plain:
+            tokens = [BREAK if token[0] == "\n" else token for token in tokens]
+        self.texts += tokens
+        self.starts += offsets[1:-1:2]
+        self.ends += offsets[2::2]
 
     def __len__(self) -> int:
         return len(self.texts)
@@ -153,12 +161,6 @@ def is_capitalised(token: str) -> bool:
     return token[0].isupper() and token.casefold() not in FUNCTION_WORDS
 
 
-def _is_initial(tokens: Tokens, i: int) -> bool:
-    """ "J" followed by "." — a middle initial inside a name."""
-    texts = tokens.texts
-    return len(texts[i]) == 1 and texts[i].isupper() and i + 1 < len(texts) and texts[i + 1] == "."
-
-
 def _is_abbreviation(token: str) -> bool:
     return "." in token or token.casefold() in _ABBREVIATED_TITLES
 
@@ -166,15 +168,20 @@ def _is_abbreviation(token: str) -> bool:
 def name_run_end(tokens: Tokens, first: int) -> int:
     """The last token index of the capitalised run starting at `first` (inclusive)."""
     texts = tokens.texts
-    i = first
-    last = first
-    while i < len(texts) and i - first < _MAX_NAME_TOKENS:
+    count = len(texts)
+    stop = min(count, first + _MAX_NAME_TOKENS)
+    i = last = first
+    while i < stop:
         token = texts[i]
-        if _is_initial(tokens, i):
-            last = i + 1
-            i += 2
+        if token[0].isupper():
+            if len(token) == 1 and i + 1 < count and texts[i + 1] == ".":
+                last = i + 1  # "J." – an initial, its full stop included
+                i += 2
+            else:
+                last = i
+                i += 1
             continue
-        if token[0].isupper() or (token[0].isalpha() and not token.isascii() and token.isalpha()):
+        if token[0].isalpha() and not token.isascii() and token.isalpha():
             last = i
             i += 1
             continue
@@ -182,12 +189,12 @@ def name_run_end(tokens: Tokens, first: int) -> int:
             token == "."
             and i > first
             and _is_abbreviation(texts[i - 1])
-            and i + 1 < len(texts)
+            and i + 1 < count
             and texts[i + 1][0].isupper()
         ):
             i += 1  # "U.S. President", "Dr. Tam": the full stop of an abbreviation
             continue
-        if token in NAME_PARTICLES and i + 1 < len(texts) and texts[i + 1][0].isupper():
+        if token in NAME_PARTICLES and i + 1 < count and texts[i + 1][0].isupper():
             i += 1
             continue
         break
@@ -209,21 +216,29 @@ def strip_possessive(name: str) -> str:
 
 def make_mention(text: str, tokens: Tokens, first: int, last: int) -> Mention | None:
     """Build a mention for tokens first..last, or None when nothing name-like is left."""
-    while first <= last and tokens.texts[first].casefold() in FUNCTION_WORDS:
+    texts = tokens.texts
+    while first <= last and texts[first].casefold() in FUNCTION_WORDS:
         first += 1
     if first > last:
         return None
+    if first == last:
+        # Most runs are one word ("Police", "Smith"): no role, and too little to call a person.
+        if texts[first] == ".":
+            return None
+        name = strip_possessive(text[tokens.starts[first] : tokens.ends[first]])
+        return Mention(first, last, name, None, False, None)
     words: list[str] = []
     word_first: list[int] = []
     i = first
     while i <= last:
-        if _is_initial(tokens, i):
-            words.append(tokens.texts[i] + ".")
+        token = texts[i]
+        if len(token) == 1 and token.isupper() and i + 1 < len(texts) and texts[i + 1] == ".":
+            words.append(token + ".")  # an initial
             word_first.append(i)
             i += 2
             continue
-        if tokens.texts[i] != ".":
-            words.append(tokens.texts[i])
+        if token != ".":
+            words.append(token)
             word_first.append(i)
         i += 1
     if not words:
@@ -233,9 +248,8 @@ def make_mention(text: str, tokens: Tokens, first: int, last: int) -> Mention | 
     name = strip_possessive(tokens.span_text(text, name_first, last))
     role = tokens.span_text(text, first, word_first[len(role_words) - 1]) if role_words else None
     folded = [w.casefold().rstrip(".") for w in name_words]
-    person = (bool(role_words) or len(name_words) >= 2 or last > first) and not any(
-        w in NON_PERSON_WORDS for w in folded
-    )
+    # Two or more tokens read as a person unless one of the name's words says otherwise.
+    person = not any(w in NON_PERSON_WORDS for w in folded)
     if role_words and folded[0] in NON_PERSON_WORDS:
         person = False
     gender = None
@@ -248,16 +262,17 @@ def find_mentions(text: str, tokens: Tokens) -> list[Mention]:
     """Every capitalised run of the masked article, in order."""
     mentions: list[Mention] = []
     texts = tokens.texts
-    i = 0
-    n = len(texts)
-    while i < n:
+    # Only a capitalised token can open a run: one pass in a comprehension picks them out
+    # more cheaply than looking at every token in the loop below.
+    candidates = [i for i, token in enumerate(texts) if token[0].isupper()]
+    free = 0  # the first token not yet part of a run
+    for i in candidates:
         token = texts[i]
-        if token[0].isalpha() and token[0].isupper() and token.casefold() not in FUNCTION_WORDS:
-            last = name_run_end(tokens, i)
-            mention = make_mention(text, tokens, i, last)
-            if mention is not None:
-                mentions.append(mention)
-            i = last + 1
-        else:
-            i += 1
+        if i < free or not token[0].isalpha() or token.casefold() in FUNCTION_WORDS:
+            continue
+        last = name_run_end(tokens, i)
+        mention = make_mention(text, tokens, i, last)
+        if mention is not None:
+            mentions.append(mention)
+        free = last + 1
     return mentions

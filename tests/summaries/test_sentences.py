@@ -94,3 +94,16 @@ def test_blank_text_gives_no_sentences(text: str) -> None:
 def test_long_text_without_punctuation_is_one_sentence() -> None:
     text = " ".join(["word"] * 20000)
     assert texts(text) == [text]
+
+
+def test_bulleted_lines_are_sentences() -> None:
+    text = "Steps:\n• Pack the tent\n• Check the weather"
+    assert texts(text) == ["Steps:", "• Pack the tent", "• Check the weather"]
+
+
+def test_inline_lettered_and_bulleted_numbered_lists() -> None:
+    assert texts("a. Pack the tent b. Check the weather") == [
+        "a. Pack the tent",
+        "b. Check the weather",
+    ]
+    assert texts("You need: • 1. a tent • 2. a map") == ["You need:", "• 1. a tent", "• 2. a map"]
