@@ -18,6 +18,7 @@ import json
 import sqlite3
 import unicodedata
 from collections.abc import AsyncIterator, Callable, Iterable, Sequence
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from types import TracebackType
@@ -76,6 +77,7 @@ EVENTS_KEPT = 10_000
 """Operational events kept; older ones are pruned as new ones arrive."""
 
 _IN_CHUNK = 500  # values per `IN (...)` list, well below SQLite's variable limit
+_LOOKUPS_PER_QUERY = 100  # speaker lookups per statement; SQLite allows 500 compound arms
 _MIN_UTC = datetime.min.replace(tzinfo=UTC)
 _MAX_UTC = datetime.max.replace(tzinfo=UTC)
 
@@ -173,6 +175,17 @@ _SPEAKER_SELECT = """
         (SELECT json_group_array(alias)
          FROM (SELECT alias FROM speaker_aliases WHERE speaker_id = s.id ORDER BY id))
     FROM speakers AS s
+"""
+
+# One arm per quoted name: speakers with an alias of that key or surname, exact keys first,
+# capped so that a common surname does not offer thousands of speakers. `surname <> ''`
+# repeats the partial index's condition so that the index applies.
+_CANDIDATE_ARM = """
+    SELECT * FROM (
+        SELECT ? AS lookup, speaker_id, max(alias_key = ?) AS exact FROM speaker_aliases
+        WHERE alias_key = ? OR (surname = ? AND surname <> '')
+        GROUP BY speaker_id ORDER BY exact DESC, speaker_id LIMIT ?
+    )
 """
 
 
@@ -283,6 +296,63 @@ async def _speakers_by_id(conn: aiosqlite.Connection, ids: Sequence[int]) -> dic
         for row in await _rows(conn, sql, chunk):
             found[row[0]] = row
     return found
+
+
+@dataclass(slots=True)
+class _IngestSpeaker:
+    """A speaker as one article's ingest sees it: as stored, plus that article's changes."""
+
+    name: str
+    role: str | None
+    aliases: list[str] = field(default_factory=list)  # in the order they were added
+    keys: set[str] = field(default_factory=set)
+    changed: bool = False  # differs from the stored row, or there is none yet
+
+    def merge(self, name: str, role: str | None) -> None:
+        """Another quote by this speaker: keep the fuller name and the latest role given."""
+        # "Putin" then "Vladimir Putin": the name with more words is the more complete
+        # (names are stored whitespace-normalised, so spaces count the words).
+        if name.count(" ") > self.name.count(" "):
+            self.name = name
+            self.changed = True
+        if role is not None and role != self.role:
+            self.role = role
+            self.changed = True
+
+
+async def _stored_candidates(
+    conn: aiosqlite.Connection, lookups: dict[str, str]
+) -> tuple[dict[str, list[tuple[int, int]]], dict[int, _IngestSpeaker]]:
+    """Per name key (→ surname), its best MAX_CANDIDATES stored candidates as (speaker id,
+    exact key match) in no particular order; and those speakers, by id."""
+    keys = list(lookups)
+    stored: dict[str, list[tuple[int, int]]] = {key: [] for key in keys}
+    speakers: dict[int, _IngestSpeaker] = {}
+    for start in range(0, len(keys), _LOOKUPS_PER_QUERY):
+        chunk = keys[start : start + _LOOKUPS_PER_QUERY]
+        params: list[Any] = []
+        for index, key in enumerate(chunk, start):
+            params += [index, key, key, lookups[key], MAX_CANDIDATES]
+        arms = " UNION ALL ".join([_CANDIDATE_ARM] * len(chunk))
+        rows = await _rows(
+            conn,
+            f"""
+            SELECT c.lookup, c.speaker_id, c.exact, s.name, s.role,
+                (SELECT json_group_array(json_array(alias, alias_key)) FROM
+                    (SELECT alias, alias_key FROM speaker_aliases WHERE speaker_id = s.id
+                     ORDER BY id))
+            FROM ({arms}) AS c CROSS JOIN speakers AS s ON s.id = c.speaker_id
+            """,
+            params,
+        )
+        for index, speaker_id, exact, name, role, aliases in rows:
+            stored[keys[index]].append((speaker_id, exact))
+            if speaker_id not in speakers:
+                pairs = json.loads(aliases)
+                speakers[speaker_id] = _IngestSpeaker(
+                    name, role, [alias for alias, _ in pairs], {key for _, key in pairs}
+                )
+    return stored, speakers
 
 
 class Store:
@@ -442,122 +512,163 @@ class Store:
         summary: NewSummary | None,
         quotes: Sequence[NewQuote],
     ) -> int:
+        # Each awaited statement is a round trip to aiosqlite's thread that costs more CPU than
+        # most of these statements do: hence few statements, each doing all of its kind.
         digest = content_hash(article.body)
-        if article.url is not None:
-            row = await _row(conn, "SELECT id FROM articles WHERE url = ?", (article.url,))
-            if row is not None:
-                raise DuplicateArticleError(row[0], "url")
-        row = await _row(conn, "SELECT id FROM articles WHERE content_hash = ?", (digest,))
-        if row is not None:
-            raise DuplicateArticleError(row[0], "text")
+        # The largest speaker id comes along so that new speakers can be given their ids (the
+        # ones SQLite would pick: counting up from the largest) before anything is written.
+        by_url, by_text, last_speaker = (
+            await _rows(
+                conn,
+                "SELECT (SELECT id FROM articles WHERE url = ?), "
+                "(SELECT id FROM articles WHERE content_hash = ?), "
+                "(SELECT coalesce(max(id), 0) FROM speakers)",
+                (article.url, digest),
+            )
+        )[0]
+        if by_url is not None:
+            raise DuplicateArticleError(by_url, "url")
+        if by_text is not None:
+            raise DuplicateArticleError(by_text, "text")
         added_at = _now()
         published_at = _iso_or_none(article.published_at)
-        article_id, _ = await _run(
-            conn,
-            """
-            INSERT INTO articles (url, title, outlet, author, published_at, added_at, added_by,
-                language, content_hash, summary_algorithm, summary_length, body)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """,
-            (
-                article.url,
-                article.title,
-                article.outlet,
-                article.author,
-                published_at,
-                added_at,
-                article.added_by,
-                article.language,
-                digest,
-                None if summary is None else summary.algorithm,
-                None if summary is None else summary.length,
-                article.body,
-            ),
-        )
+        (article_id,) = (
+            await _rows(
+                conn,
+                """
+                INSERT INTO articles (url, title, outlet, author, published_at, added_at,
+                    added_by, language, content_hash, summary_algorithm, summary_length, body)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id
+                """,
+                (
+                    article.url,
+                    article.title,
+                    article.outlet,
+                    article.author,
+                    published_at,
+                    added_at,
+                    article.added_by,
+                    article.language,
+                    digest,
+                    None if summary is None else summary.algorithm,
+                    None if summary is None else summary.length,
+                    article.body,
+                ),
+            )
+        )[0]
         if summary is not None:
             await conn.execute(
                 "INSERT INTO summaries (article_id, algorithm, length, sentences) "
                 "VALUES (?, ?, ?, ?)",
                 (article_id, summary.algorithm, summary.length, json.dumps(summary.sentences)),
             )
+        speaker_ids = await self._resolve_speakers(conn, quotes, last_speaker)
         sort_at = published_at or added_at
-        resolved: dict[str, int] = {}
-        rows = []
-        for quote in quotes:
-            speaker_id = await self._resolve_speaker(conn, quote, resolved)
-            rows.append(
-                (article_id, quote.start, quote.end, quote.text, quote.kind, speaker_id,
-                 quote.role, sort_at)
-            )  # fmt: skip
-        await conn.executemany(
-            'INSERT INTO quotes (article_id, start, "end", text, kind, speaker_id, role, sort_at) '
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            rows,
-        )
+        rows = [
+            (article_id, quote.start, quote.end, quote.text, quote.kind, speaker_id,
+             quote.role, sort_at)
+            for quote, speaker_id in zip(quotes, speaker_ids, strict=True)
+        ]  # fmt: skip
+        if rows:
+            await conn.executemany(
+                'INSERT INTO quotes (article_id, start, "end", text, kind, speaker_id, role, '
+                "sort_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                rows,
+            )
         return article_id
 
-    async def _resolve_speaker(
-        self, conn: aiosqlite.Connection, quote: NewQuote, resolved: dict[str, int]
-    ) -> int | None:
-        """The speaker id for a quote's speaker, registering the speaker or alias if new."""
-        name = " ".join((quote.speaker or "").split())
-        key = quote.speaker_key or fts.name_key(name)
-        if not name or not key:
-            return None
-        surname = key.rsplit(" ", 1)[-1] if quote.speaker_surname is None else quote.speaker_surname
-        speaker_id = resolved.get(key)
-        if speaker_id is None:
-            speaker_id = await self._match_speaker(conn, name, key, surname)
-        if speaker_id is None:
-            speaker_id, _ = await _run(
-                conn, "INSERT INTO speakers (name, role) VALUES (?, ?)", (name, quote.role)
-            )
-        else:
-            # "Putin" then "Vladimir Putin": the name with more words is the more complete.
-            await conn.execute(
-                """
-                UPDATE speakers SET
-                    role = coalesce(?, role),
-                    name = CASE WHEN ? > length(trim(name)) - length(replace(trim(name), ' ', ''))
-                        THEN ? ELSE name END
-                WHERE id = ?
-                """,
-                (quote.role, name.count(" "), name, speaker_id),
-            )
-        await conn.execute(
-            "INSERT OR IGNORE INTO speaker_aliases (speaker_id, alias, alias_key, surname) "
-            "VALUES (?, ?, ?, ?)",
-            (speaker_id, name, key, surname),
-        )
-        resolved[key] = speaker_id
-        return speaker_id
+    async def _resolve_speakers(
+        self, conn: aiosqlite.Connection, quotes: Sequence[NewQuote], last_speaker: int
+    ) -> list[int | None]:
+        """Each quote's speaker id (None if unnamed), registering new speakers and aliases.
 
-    async def _match_speaker(
-        self, conn: aiosqlite.Connection, name: str, key: str, surname: str
+        The stored candidates for every quoted name are read in one query before any write;
+        the speakers and aliases that earlier quotes of the article add are tracked here, so
+        each quote is matched against what the database would hold by then.
+        """
+        names: list[tuple[str, str, str] | None] = []
+        lookups: dict[str, str] = {}  # key → surname; later quotes of a key reuse its speaker
+        for quote in quotes:
+            name = " ".join((quote.speaker or "").split())
+            key = quote.speaker_key or fts.name_key(name)
+            if not name or not key:
+                names.append(None)
+                continue
+            surname = (
+                key.rsplit(" ", 1)[-1] if quote.speaker_surname is None else quote.speaker_surname
+            )
+            names.append((name, key, surname))
+            lookups.setdefault(key, surname)
+        stored, speakers = await _stored_candidates(conn, lookups)
+        added: list[tuple[int, str, str, str]] = []  # new aliases: speaker id, name, key, surname
+        resolved: dict[str, int] = {}
+        ids: list[int | None] = []
+        for quote, named in zip(quotes, names, strict=True):
+            if named is None:
+                ids.append(None)
+                continue
+            name, key, surname = named
+            speaker_id = resolved.get(key)
+            if speaker_id is None:
+                speaker_id = self._match_speaker(name, key, surname, stored[key], added, speakers)
+            if speaker_id is None:
+                last_speaker += 1
+                speaker_id = last_speaker
+                speaker = speakers[speaker_id] = _IngestSpeaker(name, quote.role, changed=True)
+            else:
+                speaker = speakers[speaker_id]
+                speaker.merge(name, quote.role)
+            if key not in speaker.keys:  # one alias per speaker and key, as the table has it
+                speaker.keys.add(key)
+                speaker.aliases.append(name)
+                added.append((speaker_id, name, key, surname))
+            resolved[key] = speaker_id
+            ids.append(speaker_id)
+        changed = [(i, s.name, s.role) for i, s in speakers.items() if s.changed]
+        if changed:
+            # New speakers and changes to known ones alike; quote_count is the triggers' job.
+            await conn.executemany(
+                "INSERT INTO speakers (id, name, role) VALUES (?, ?, ?) "
+                "ON CONFLICT (id) DO UPDATE SET name = excluded.name, role = excluded.role",
+                changed,
+            )
+        if added:
+            await conn.executemany(
+                "INSERT INTO speaker_aliases (speaker_id, alias, alias_key, surname) "
+                "VALUES (?, ?, ?, ?)",
+                added,
+            )
+        return ids
+
+    def _match_speaker(
+        self,
+        name: str,
+        key: str,
+        surname: str,
+        stored: Sequence[tuple[int, int]],
+        added: Sequence[tuple[int, str, str, str]],
+        speakers: dict[int, _IngestSpeaker],
     ) -> int | None:
-        rows = await _rows(
-            conn,
-            """
-            SELECT speaker_id, max(alias_key = ?) AS exact FROM speaker_aliases
-            WHERE alias_key = ? OR (surname = ? AND surname <> '')
-            GROUP BY speaker_id ORDER BY exact DESC, speaker_id LIMIT ?
-            """,
-            (key, key, surname, MAX_CANDIDATES),
-        )
+        """The existing speaker (stored or new in this article) that `name` is, or None."""
+        # The candidates the lookup query would return now: the stored ones (read before this
+        # article's writes) with the aliases added since. An added alias only raises a
+        # speaker's rank or adds a speaker, so cutting the merged list again is exact.
+        exact = dict(stored)
+        for speaker_id, _, alias_key, alias_surname in added:
+            if alias_key == key or (alias_surname == surname and surname):
+                exact[speaker_id] = max(exact.get(speaker_id, 0), int(alias_key == key))
+        ranked = sorted(exact, key=lambda i: (-exact[i], i))[:MAX_CANDIDATES]
         if self._matcher is None:
             # Without name logic only an identical normalised name is safely the same person.
-            return next((row[0] for row in rows if row[1]), None)
-        if not rows:
+            return next((i for i in ranked if exact[i]), None)
+        if not ranked:
             return None
-        found = await _speakers_by_id(conn, [row[0] for row in rows])
         candidates = [
-            SpeakerCandidate(
-                id=row[0], name=found[row[0]][1], aliases=_speaker(found[row[0]]).aliases
-            )
-            for row in rows
+            SpeakerCandidate(id=i, name=speakers[i].name, aliases=tuple(speakers[i].aliases))
+            for i in ranked
         ]
         chosen = self._matcher(name, candidates)
-        if chosen is not None and chosen not in found:
+        if chosen is not None and chosen not in ranked:
             raise StoreError(
                 "speaker matcher chose a speaker it was not offered", speaker=name, chosen=chosen
             )

@@ -12,6 +12,7 @@ from data.errors import StoreError
 from data.models import NewQuote, SpeakerCandidate
 from data.store import Store
 from tests.data.conftest import article, quote
+from tests.data.conftest import test_matcher as name_matcher
 
 DAY = timedelta(days=1)
 NOW = datetime.now(UTC)
@@ -165,3 +166,47 @@ async def test_matcher_receives_aliases(store: Store, db_path: Path) -> None:
     assert seen == [
         SpeakerCandidate(id=1, name="Vladimir Putin", aliases=("Putin", "Vladimir Putin"))
     ]
+
+
+async def test_one_article_sees_the_speakers_and_aliases_it_adds(db_path: Path) -> None:
+    offered: list[tuple[str, list[SpeakerCandidate]]] = []
+
+    def spy(name: str, candidates: Sequence[SpeakerCandidate]) -> int | None:
+        offered.append((name, list(candidates)))
+        return name_matcher(name, candidates)
+
+    async with Store(db_path, speaker_matcher=spy) as store:
+        await add(
+            store,
+            1,
+            quote("a", "Mira Kessel"),
+            quote("b", "Tomas Brandt"),
+            quote("c", "Mira Kessel", role="minister"),
+            quote("d", "Kessel"),
+            quote("e", "Mira Kessel"),
+        )
+        (mira,) = await store.speaker_candidates("Mira Kessel")
+        (tomas,) = await store.speaker_candidates("Tomas Brandt")
+    # Only the bare surname needed the matcher: it is offered the speaker that the first
+    # quote of the same article added; the repeated full name reuses it without asking.
+    assert offered == [
+        ("Kessel", [SpeakerCandidate(id=mira.id, name="Mira Kessel", aliases=("Mira Kessel",))])
+    ]
+    assert (mira.name, mira.role, mira.aliases, mira.quote_count) == (
+        "Mira Kessel",
+        "minister",
+        ("Mira Kessel", "Kessel"),
+        4,
+    )
+    assert tomas.quote_count == 1
+
+
+async def test_a_fuller_name_later_in_the_article_renames_the_speaker(store: Store) -> None:
+    await add(store, 1, quote("a", "Kessel", role="minister"), quote("b", "Mira Kessel"))
+    (speaker,) = await store.speaker_candidates("Kessel")
+    assert (speaker.name, speaker.role, speaker.aliases, speaker.quote_count) == (
+        "Mira Kessel",
+        "minister",
+        ("Kessel", "Mira Kessel"),
+        2,
+    )
