@@ -48,6 +48,7 @@ from bench.machine import REPO_ROOT, machine_line, print_table, verdict
 from bot.services import Services
 from bot.settings import load_settings
 from data.bundled import sample_article_paths
+from data.schema import FTS_TABLES
 
 DRIVER = """
 import asyncio, sys
@@ -187,7 +188,7 @@ def check(db: Path, expected: dict[str, Expected]) -> tuple[int, list[str]]:
         integrity = [row[0] for row in conn.execute("PRAGMA integrity_check")]
         if integrity != ["ok"]:
             problems.append(f"integrity_check: {integrity[:3]}")
-        for table in ("articles_fts", "quotes_fts", "speaker_aliases_fts"):
+        for table in FTS_TABLES:
             try:
                 conn.execute(f"INSERT INTO {table}({table}) VALUES ('integrity-check')")
             except sqlite3.DatabaseError as exc:

@@ -232,8 +232,40 @@ _V1: tuple[str, ...] = (
     """,
 )
 
-MIGRATIONS: tuple[tuple[str, ...], ...] = (_V1,)
+# Titles indexed on their own: a common search lists the articles whose title holds every
+# word first, and finding those through articles_fts with a {title} filter reads the positions
+# of every body match of words like "said"; a title-only index holds only title matches.
+_V2: tuple[str, ...] = (
+    """
+    CREATE VIRTUAL TABLE titles_fts USING fts5(
+        title, content='articles', content_rowid='id',
+        tokenize='unicode61 remove_diacritics 2'
+    )
+    """,
+    "INSERT INTO titles_fts(titles_fts) VALUES ('rebuild')",
+    """
+    CREATE TRIGGER titles_fts_insert AFTER INSERT ON articles BEGIN
+        INSERT INTO titles_fts(rowid, title) VALUES (new.id, new.title);
+    END
+    """,
+    """
+    CREATE TRIGGER titles_fts_delete AFTER DELETE ON articles BEGIN
+        INSERT INTO titles_fts(titles_fts, rowid, title) VALUES ('delete', old.id, old.title);
+    END
+    """,
+    """
+    CREATE TRIGGER titles_fts_update AFTER UPDATE OF title ON articles BEGIN
+        INSERT INTO titles_fts(titles_fts, rowid, title) VALUES ('delete', old.id, old.title);
+        INSERT INTO titles_fts(rowid, title) VALUES (new.id, new.title);
+    END
+    """,
+)
+
+MIGRATIONS: tuple[tuple[str, ...], ...] = (_V1, _V2)
 """Migration steps in order; `len(MIGRATIONS)` is the schema version this code writes."""
+
+FTS_TABLES = ("articles_fts", "titles_fts", "quotes_fts", "speaker_aliases_fts")
+"""The full-text indexes, each kept in step with its content table by triggers."""
 
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -781,9 +781,9 @@ class Store:
         floor = window[-1][0]
         titled = await _rows(
             conn,
-            "SELECT rowid FROM articles_fts WHERE articles_fts MATCH ? AND rowid >= ? "
+            "SELECT rowid FROM titles_fts WHERE titles_fts MATCH ? AND rowid >= ? "
             "ORDER BY rowid DESC",
-            (f"{{title}} : ({expression})", floor),
+            (expression, floor),
         )
         first = [row[0] for row in titled]
         seen = set(first)

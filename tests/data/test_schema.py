@@ -68,3 +68,21 @@ async def test_two_stores_on_one_file_see_each_other(db_path: Path) -> None:
     async with Store(db_path) as writer, Store(db_path) as reader:
         article_id = await writer.add_article(article(), None, [])
         assert await reader.get_article(article_id) is not None
+
+
+async def test_v2_indexes_the_titles_of_articles_stored_before_it(
+    db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with monkeypatch.context() as v1:
+        v1.setattr(schema, "MIGRATIONS", schema.MIGRATIONS[:1])
+        v1.setattr(schema, "SCHEMA_VERSION", 1)
+        async with Store(db_path) as store:
+            await store.add_article(article(title="Harbour quay vote", body="Text."), None, [])
+    assert user_version(db_path) == 1
+    async with Store(db_path):
+        pass
+    assert user_version(db_path) == 2
+    with sqlite3.connect(db_path) as conn:
+        found = conn.execute("SELECT rowid FROM titles_fts WHERE titles_fts MATCH 'quay'")
+        assert found.fetchall() == [(1,)]
+        conn.execute("INSERT INTO titles_fts(titles_fts, rank) VALUES ('integrity-check', 1)")

@@ -12,7 +12,7 @@ import pytest
 from data import store as store_module
 from data.errors import DuplicateArticleError, MigrationError, StoreClosedError, StoreError
 from data.models import NewArticle, NewQuote, NewSummary, SpeakerCandidate
-from data.schema import SCHEMA_VERSION
+from data.schema import FTS_TABLES, SCHEMA_VERSION
 from data.store import SEARCH_WINDOW, Store
 from tests.data.conftest import article, quote, summary
 
@@ -32,7 +32,7 @@ def fts_count(path: Path, table: str, word: str) -> int:
 def assert_fts_consistent(path: Path) -> None:
     """FTS5's own check that each index matches its content table exactly."""
     with sqlite3.connect(path) as conn:
-        for table in ("articles_fts", "quotes_fts", "speaker_aliases_fts"):
+        for table in FTS_TABLES:
             conn.execute(f"INSERT INTO {table}({table}, rank) VALUES ('integrity-check', 1)")
 
 
@@ -167,6 +167,7 @@ async def test_add_article_is_all_or_nothing(db_path: Path) -> None:
         assert await store.add_article(article(title="Third", body="Third text."), None, []) > 0
     assert sql(db_path, "SELECT count(*) FROM summaries") == [(0,)]
     assert fts_count(db_path, "articles_fts", "engines") == 0
+    assert fts_count(db_path, "titles_fts", "second") == 0
     assert fts_count(db_path, "quotes_fts", "first") == 0
     assert fts_count(db_path, "speaker_aliases_fts", "babbage") == 0
     assert_fts_consistent(db_path)
@@ -191,6 +192,7 @@ async def test_remove_cascades_to_summaries_quotes_and_fts_rows(
     for table in ("summaries", "quotes", "speakers", "speaker_aliases"):
         assert sql(db_path, f"SELECT count(*) FROM {table}") == [(0,)]
     assert fts_count(db_path, "articles_fts", "budget") == 0
+    assert fts_count(db_path, "titles_fts", "budget") == 0
     assert fts_count(db_path, "quotes_fts", "balanced") == 0
     assert fts_count(db_path, "speaker_aliases_fts", "kessel") == 0
     assert_fts_consistent(db_path)
