@@ -1,4 +1,4 @@
-"""Score newsbot's quote extraction on the Gender Gap Tracker dev set.
+"""Score newsbot's quote extraction on the Gender Gap Tracker dev set or the bundled samples.
 
 Runs exactly what `newsbot quotes --jsonl` prints (bot.textcli.run_quotes on the raw text,
 offsets into the input) over `quotes/ggt_dev.jsonl` and scores it with the shared
@@ -6,10 +6,19 @@ offsets into the input) over `quotes/ggt_dev.jsonl` and scores it with the share
 from the shared evaluation folder and never copied into the repository.
 
     .venv/bin/python scripts/eval_quotes.py [--eval-dir ../shared/eval] [--indirect]
-        [--split all|tune|check] [--errors N]
+        [--split all|tune|check] [--errors N] [--samples]
 
 `--split tune` / `check` score the even / odd documents only, so rules can be tuned on one
-half and checked on the other. `--errors N` prints up to N misses and wrong speakers.
+half and checked on the other. `--errors N` prints up to N misses, wrong speakers and false
+positives (MISS there means no prediction overlaps the quote; the scorer's matching rule is
+stricter, so a quote overlapped only by a too-long or too-short prediction is not listed).
+
+`--samples` scores the project's own articles instead: the texts of `data/samples/*.json` with
+the hand-annotated direct and mixed quotes of `scripts/sample_quotes_gold.json` (a list of
+{"file", "quotes": [{"quote", "reference", "occurrence"?}]}, each quote a verbatim span of the
+text, "occurrence" its 0-based index when the span occurs more than once), turned into rows in
+the scorer's format with spans found in the text. The scorer is still loaded from --eval-dir;
+--split applies to the samples as well.
 """
 
 from __future__ import annotations
@@ -27,6 +36,8 @@ from typing import Any
 from bot.textcli import run_quotes
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
+SAMPLES_DIR = REPO_ROOT / "data" / "samples"
+SAMPLES_GOLD = REPO_ROOT / "scripts" / "sample_quotes_gold.json"
 
 
 def load_scorer(eval_dir: Path) -> ModuleType:
@@ -37,6 +48,34 @@ def load_scorer(eval_dir: Path) -> ModuleType:
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
+
+
+def sample_rows(
+    gold_path: Path = SAMPLES_GOLD, samples_dir: Path = SAMPLES_DIR
+) -> list[dict[str, Any]]:
+    """Gold rows in the scorer's format from the samples and their hand-made annotation."""
+    with gold_path.open(encoding="utf-8") as handle:
+        annotated = json.load(handle)
+    rows: list[dict[str, Any]] = []
+    for entry in annotated:
+        name = entry["file"]
+        text = json.loads((samples_dir / name).read_text(encoding="utf-8"))["text"]
+        quotes = []
+        for quote in entry["quotes"]:
+            start = -1
+            for _ in range(quote.get("occurrence", 0) + 1):
+                start = text.find(quote["quote"], start + 1)
+                if start < 0:
+                    raise SystemExit(f"{name}: quote not in text: {quote['quote']!r}")
+            quotes.append(
+                {
+                    "quote": quote["quote"],
+                    "reference": quote["reference"],
+                    "quote_char_span": [start, start + len(quote["quote"])],
+                }
+            )
+        rows.append({"doc_id": name, "text": text, "quotes": quotes})
+    return rows
 
 
 def select(rows: list[dict[str, Any]], split: str) -> list[dict[str, Any]]:
@@ -86,7 +125,8 @@ def print_errors(
                     continue
                 verdict = f"SPEAKER got={hits[0].get('speaker')!r}"
             if shown < limit:
-                print(f"{verdict} ref={gold['reference']!r} mention={gold['speaker']!r}")
+                mention = f" mention={gold['speaker']!r}" if "speaker" in gold else ""
+                print(f"{verdict} ref={gold['reference']!r}{mention}")
                 print(f"    {text[max(0, gs - 120) : ge + 80]!r}")
             shown += 1
         for p in got:
@@ -110,14 +150,25 @@ def main() -> int:
     parser.add_argument("--split", choices=("all", "tune", "check"), default="all")
     parser.add_argument("--errors", type=int, default=0, metavar="N")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
+    parser.add_argument(
+        "--samples",
+        action="store_true",
+        help="score data/samples against scripts/sample_quotes_gold.json instead of ggt_dev",
+    )
     args = parser.parse_args()
-    gold_path = args.eval_dir / "quotes" / "ggt_dev.jsonl"
-    if not gold_path.is_file():
-        print(f"missing {gold_path}; pass --eval-dir", file=sys.stderr)
+    if not (args.eval_dir / "score_quotes.py").is_file():
+        print(f"missing {args.eval_dir / 'score_quotes.py'}; pass --eval-dir", file=sys.stderr)
         return 2
+    if args.samples:
+        rows = select(sample_rows(), args.split)
+    else:
+        gold_path = args.eval_dir / "quotes" / "ggt_dev.jsonl"
+        if not gold_path.is_file():
+            print(f"missing {gold_path}; pass --eval-dir", file=sys.stderr)
+            return 2
+        with gold_path.open(encoding="utf-8") as handle:
+            rows = select([json.loads(line) for line in handle if line.strip()], args.split)
     scorer = load_scorer(args.eval_dir)
-    with gold_path.open(encoding="utf-8") as handle:
-        rows = select([json.loads(line) for line in handle if line.strip()], args.split)
     preds = predict(rows, args.indirect)
     if args.errors:
         print_errors(scorer, rows, preds, args.errors)
@@ -125,7 +176,8 @@ def main() -> int:
     if args.json:
         print(json.dumps(result))
     else:
-        print(f"split={args.split} documents={len(rows)} threshold={args.threshold}")
+        data = "data=samples " if args.samples else ""
+        print(f"{data}split={args.split} documents={len(rows)} threshold={args.threshold}")
         for key, value in result.items():
             print(f"{key:26s} {value}")
     return 0
