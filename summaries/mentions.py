@@ -271,8 +271,30 @@ def find_mentions(text: str, tokens: Tokens) -> list[Mention]:
         if i < free or not token[0].isalpha() or token.casefold() in FUNCTION_WORDS:
             continue
         last = name_run_end(tokens, i)
-        mention = make_mention(text, tokens, i, last)
+        mention = _titled_name(text, tokens, i, last) or make_mention(text, tokens, i, last)
         if mention is not None:
             mentions.append(mention)
+            last = max(last, mention.last)
         free = last + 1
     return mentions
+
+
+def _titled_name(text: str, tokens: Tokens, first: int, last: int) -> Mention | None:
+    """ "Secretary of State Antony Blinken": a title, "of", a portfolio, then a two-word name.
+
+    The capitalised run breaks at "of", so without this the portfolio would open the name
+    ("State Antony Blinken"). The last two words are taken as the name: portfolios run to
+    several words ("Minister of Innovation, Science …"), given names and surnames rarely do.
+    """
+    texts = tokens.texts
+    start = last + 2
+    if first != last or texts[first].casefold() not in TITLE_WORDS or start >= len(texts):
+        return None
+    if texts[last + 1] != "of" or not texts[start][0].isupper():
+        return None
+    end = name_run_end(tokens, start)
+    if end - start < 2 or "." in texts[end - 1 : end + 1]:
+        return None
+    name = strip_possessive(tokens.span_text(text, end - 1, end))
+    role = tokens.span_text(text, first, end - 2)
+    return Mention(first, end, name, role, True, None)

@@ -90,6 +90,10 @@ _NP_STOP = _word_set(
     sunday meanwhile however now also then still even only just
     """
 )
+# Prepositions that may join two nouns inside a speaker's noun phrase ("a spokesperson for the
+# ministry", "analysts at Halden Ratings", "Tim Guest with the health authority").
+_NP_LINKS = _word_set("of for at in with from")
+_RELATIVES = _word_set("which who whose where")
 _DETERMINERS = _word_set("a an the one some many several two three four other another")
 _PERSON_PRONOUNS = frozenset({"he", "she"})
 _PREPOSITIONS = _word_set(
@@ -338,7 +342,16 @@ class _Attributor:
             comma = self._previous_comma(k, floor)
             if comma is None:
                 return None, k
+            if a.lower[comma + 1] in _RELATIVES:
+                # "Lindqvist, the chief economist at Corvane Bank, which managed the sale,
+                # called …": the relative clause is neither the speaker nor the role
+                cue_comma = comma
+                k = comma - 1
+                continue
             inner = self._np_speaker(comma + 1, k - 1)
+            named = a.mention_at.get(k - 1)
+            if named is not None and a.lower[named.first - 1] in _PREPOSITIONS:
+                inner = None  # "…, the economist at Corvane Bank in Lakeport, said": a place
             if inner is not None and inner.person:
                 outer = self._np_backward(comma - 1, floor) if comma > floor else None
                 if outer is not None and a.mention_at.get(comma - 1) is None:
@@ -367,11 +380,12 @@ class _Attributor:
                 if person is not None:
                     role = a.text[a.tokens.starts[start] : a.tokens.ends[cue_comma - 1]]
                     return _Speaker(person.name, role, True, person.gender), mention.first
-        if start - 2 >= floor and a.lower[start - 1] in ("with", "at", "from", "of"):
+        link = next((j for j in range(start + 1, k) if a.lower[j] in _NP_LINKS), None)
+        if link is not None:
             # "Tim Guest with the Nova Scotia Health Authority says": the person speaks
-            mention = a.mention_at.get(start - 2)
+            mention = a.mention_at.get(link - 1)
             person = self._person(mention) if mention is not None else None
-            if mention is not None and person is not None and mention.last == start - 2:
+            if person is not None and mention is not None and mention.last == link - 1:
                 return person, mention.first
         speaker = self._np_speaker(start, k)
         if speaker is not None and role is not None:
@@ -495,6 +509,14 @@ class _Attributor:
             i -= 1
         return None
 
+    def _links_noun(self, j: int, floor: int) -> bool:
+        """Token `j` is a preposition joining a noun before it to the phrase after it."""
+        a = self.a
+        if j - 1 < floor or a.lower[j] not in _NP_LINKS:
+            return False
+        before = a.lower[j - 1]
+        return a.texts[j - 1][0].isalnum() and before not in _NP_STOP and before not in SPEECH_VERBS
+
     def _np_backward(self, k: int, floor: int) -> int | None:
         """First token of the noun phrase ending at `k`, or None if `k` ends none."""
         a = self.a
@@ -506,7 +528,16 @@ class _Attributor:
             low = a.lower[i - 1]
             if low in _DETERMINERS:
                 i -= 1
+                if self._links_noun(i - 1, floor) and k - (i - 2) < _MAX_NP_TOKENS:
+                    i -= 1  # "a spokeswoman for the grid operator"
+                    continue
                 break
+            if self._links_noun(i - 1, floor):
+                i -= 1  # "Secretary of State", "analysts at Halden Ratings"
+                continue
+            if previous in ("'", "’") and i - 2 >= floor and a.texts[i - 2].endswith("s"):
+                i -= 1  # "the Westmarch Growers' Association"
+                continue
             if low in _NP_STOP or low in SPEECH_VERBS:
                 break
             if (
@@ -519,9 +550,6 @@ class _Attributor:
                 continue
             if not (previous[0].isalnum() or previous in ("-", "&")):
                 break
-            if low in ("of", "for") and i - 2 >= floor and a.texts[i - 2][0].isalnum():
-                i -= 1  # "Secretary of State", "a spokesperson for the ministry"
-                continue
             i -= 1
         while i <= k and a.texts[i][0].isupper() and a.lower[i] in _NP_STOP:
             i += 1  # "However Smith said"
@@ -534,7 +562,13 @@ class _Attributor:
             return None
         mention = a.mention_at.get(last)
         words = a.text[a.tokens.starts[first] : a.tokens.ends[last]]
-        if mention is not None and mention.last == last:
+        if (
+            mention is not None
+            and mention.last == last
+            and not (mention.first > first and a.lower[mention.first - 1] in _NP_LINKS)
+        ):
+            # (a name after a preposition is an affiliation: "analysts at Halden Ratings"
+            # are the speakers, kept whole below)
             name_start = a.text.find(mention.name, a.tokens.starts[mention.first])
             if name_start < 0:
                 name_start = a.tokens.starts[mention.first]

@@ -288,3 +288,49 @@ def test_a_person_with_an_age_appositive_before_the_verb_is_a_subject() -> None:
     )
     quotes = _direct(text)
     assert _by_text(quotes, "meditate").speaker == "Tessa Galanis"
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker", "role"),
+    [
+        (
+            "A spokeswoman for the Halvonian grid operator said the company would “take full "
+            "account of it” in its assessment.",
+            "A spokeswoman for the Halvonian grid operator",
+            None,
+        ),
+        (
+            "The Westmarch Growers' Association said the new seat would be “stretched beyond "
+            "breaking point” by the change.",
+            "The Westmarch Growers' Association",
+            None,
+        ),
+        (
+            "Analysts at Halden Ratings said services inflation remained “uncomfortably sticky” "
+            "at 3.8 per cent.",
+            "Analysts at Halden Ratings",
+            None,
+        ),
+        (
+            "Hana Lindqvist, the chief economist at Corvane Bank in Lakeport, warned that the "
+            "cap risked “exporting the problem across the strait”.",
+            "Hana Lindqvist",
+            "the chief economist at Corvane Bank in Lakeport",
+        ),
+        (
+            "Hana Lindqvist, the chief economist at Corvane Bank, which managed the sale, "
+            "called the result “a clean outcome in a difficult month”.",
+            "Hana Lindqvist",
+            "the chief economist at Corvane Bank",
+        ),
+        (
+            "Secretary of State Mara Quill said the talks were “a serious step forward for "
+            "everyone”.",
+            "Mara Quill",
+            "Secretary of State",
+        ),
+    ],
+)
+def test_speaker_noun_phrases_with_prepositions(text: str, speaker: str, role: str | None) -> None:
+    (quote,) = _direct(text)
+    assert (quote.speaker, quote.role) == (speaker, role)
