@@ -24,6 +24,7 @@ import re
 from bisect import bisect_left
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Literal
 
 from summaries.mentions import (
@@ -302,8 +303,10 @@ class _NameRegistry:
         return best_name
 
 
-def _words(name: str) -> list[str]:
-    return [w.casefold().rstrip(".") for w in strip_possessive(name).replace("’", "'").split()]
+@lru_cache(maxsize=4096)
+def _words(name: str) -> tuple[str, ...]:
+    """The folded words of a name; cached, since an article asks about the same few names."""
+    return tuple(w.casefold().rstrip(".") for w in strip_possessive(name).replace("’", "'").split())
 
 
 class _Attributor:
