@@ -787,7 +787,7 @@ class _Cue:
     verb: str | None
 
 
-def _find_cue(at: _Attributor, q: int, partial: bool) -> _Cue | None:
+def _find_cue(at: _Attributor, q: int) -> _Cue | None:
     """The attribution of the quote token `q` in its sentence, or None."""
     a = at.a
     first, end = a.sentence_range(q)
@@ -810,11 +810,7 @@ def _find_cue(at: _Attributor, q: int, partial: bool) -> _Cue | None:
             if speaker is not None:
                 return _Cue(speaker, None)
     # 3. a verb before the quote in the same sentence, nearest first: 'Smith said: “…”'
-    best: _Cue | None = None
     for k in range(q - 1, first - 1, -1):
-        if a.texts[k] == QUOTE and not partial:
-            # the other half of an interrupted quote: '“A,” she said, “B.”' is found anyway
-            pass
         if a.is_cue_verb(k):
             weak = a.lower[k] in WEAK_FORMS
             speaker = None
@@ -838,7 +834,7 @@ def _find_cue(at: _Attributor, q: int, partial: bool) -> _Cue | None:
                 speaker, _ = at.subject_before(k, q + 1)
             if speaker is not None:
                 return _Cue(speaker, a.texts[k])
-    return best
+    return None
 
 
 def _inverted_ok(a: _Article, verb: int, q: int) -> bool:
@@ -891,7 +887,7 @@ def extract_quotes(text: str, *, indirect: bool = True) -> tuple[Quote, ...]:
         if words == 0:
             continue
         partial = _is_partial(article, q, inner)
-        cue = _find_cue(at, q, partial)
+        cue = _find_cue(at, q)
         paragraph = article.paragraph_of[q]
         if cue is None:
             if words < _MIN_UNATTRIBUTED_WORDS or _is_title_case(inner):
