@@ -118,7 +118,7 @@ _TIME_WORDS = _word_set(
 )
 _MIN_UNATTRIBUTED_WORDS = 4
 _MAX_NP_TOKENS = 10
-_MAX_APPOSITIVE_TOKENS = 18
+_MAX_APPOSITIVE_TOKENS = 24
 _INHERIT_PARAGRAPHS = 2
 # Tokens that end an appositive ("Galati, 56, says"); only a comma lets the clause go on.
 _APPOSITIVE_ENDS = frozenset({",", ".", ";", ":", "?", "!", QUOTE, BREAK})
@@ -724,7 +724,10 @@ class _Attributor:
         before = a.lower[mention.first - 1]
         if before in _PREPOSITIONS or before in _DETERMINERS:
             return False
-        if a.texts[following] == ",":
+        if a.texts[following] == "," and following + 1 < len(a.texts):
+            after = a.lower[following + 1]
+            if a.texts[following + 1][0].islower() and after not in _NP_STOP:
+                return True  # "Its leader, Kwame Asante-Bright, accused her"
             # "teacher Teresa Galati, 56, says": the verb follows one appositive
             end = min(len(a.texts) - 1, following + _MAX_APPOSITIVE_TOKENS)
             k = following + 1

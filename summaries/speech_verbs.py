@@ -65,6 +65,7 @@ SPEECH_VERB_FORMS: dict[str, tuple[str, ...]] = {
     "mention": ("mentioned",),
     "report": ("reported",),
     "allege": ("alleged", "alleges"),
+    "accuse": ("accused", "accuses", "accusing"),
     "caution": ("cautioned", "cautions"),
     "counter": ("countered",),
     "boast": ("boasted",),
@@ -85,5 +86,5 @@ SPEECH_VERBS: dict[str, str] = {
 # Forms that are also ordinary nouns or adjectives; they only count when a subject sits right
 # next to them ("she noted", "noted Smith"), never as the lone cue of a paraphrase.
 WEAK_FORMS = frozenset(
-    {"notes", "states", "remarks", "calls", "claims", "posted", "reported", "warning"}
+    {"notes", "states", "remarks", "calls", "claims", "posted", "reported", "warning", "accused"}
 )

@@ -334,3 +334,23 @@ def test_a_person_with_an_age_appositive_before_the_verb_is_a_subject() -> None:
 def test_speaker_noun_phrases_with_prepositions(text: str, speaker: str, role: str | None) -> None:
     (quote,) = _direct(text)
     assert (quote.speaker, quote.role) == (speaker, role)
+
+
+def test_a_name_set_off_by_commas_before_its_verb_is_the_subject() -> None:
+    text = (
+        "Teodor Vrask said only that “every subject was on the table” at the talks.\n\n"
+        "The visit was criticised by the opposition. Its leader, Kwame Asante-Bright, "
+        "accused her of “smiling for cameras in Dravik” all week.\n\n"
+        "“I'm all for good neighbours,” he said in a statement."
+    )
+    assert _by_text(_direct(text), "good neighbours").speaker == "Kwame Asante-Bright"
+
+
+def test_a_long_appositive_with_a_relative_clause_keeps_the_name_as_speaker() -> None:
+    text = (
+        "Vrask, a former engineer who was elected in 2024 on a promise to reduce Halvonia's "
+        "dependence on imported gas, described the cable as “the most important project of "
+        "my presidency”."
+    )
+    (quote,) = _direct(text)
+    assert quote.speaker == "Vrask"
