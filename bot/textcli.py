@@ -126,16 +126,21 @@ def quote_dict(quote: Quote) -> dict[str, Any]:
     return asdict(quote)
 
 
+def _quotes(text: str, indirect: bool) -> tuple[Quote, ...]:
+    """The quotes ingestion would store for `text` (attributed only in English)."""
+    return extract_quotes(text, indirect=indirect, language=detect_language(text))
+
+
 def run_quotes(source: str, *, jsonl: bool, as_json: bool, indirect: bool, out: IO[str]) -> None:
     """Print the attributed quotes of FILE, or one JSON row per input row in batch mode."""
     if jsonl:
         for _, row in iter_jsonl(source):
             text = _row_text(row, ("text", "article"))
             doc_id = row.get("doc_id", row.get("id"))
-            rows = [quote_dict(q) for q in extract_quotes(text, indirect=indirect)]
+            rows = [quote_dict(q) for q in _quotes(text, indirect)]
             out.write(json.dumps({"doc_id": doc_id, "quotes": rows}, ensure_ascii=False) + "\n")
         return
-    found = extract_quotes(read_text(source), indirect=indirect)
+    found = _quotes(read_text(source), indirect)
     if as_json:
         out.write(json.dumps([quote_dict(q) for q in found], ensure_ascii=False, indent=2) + "\n")
         return

@@ -39,5 +39,8 @@ def analyze_article(
         body, sentences=sentences, algorithm=algorithm, language=language, title=title
     )
     return ArticleAnalysis(
-        body=body, language=language, summary=summary, quotes=extract_quotes(body)
+        body=body,
+        language=language,
+        summary=summary,
+        quotes=extract_quotes(body, language=language),
     )

@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Literal
 
+from summaries.language import UNKNOWN
 from summaries.mentions import (
     BREAK,
     FUNCTION_WORDS,
@@ -94,6 +95,10 @@ _NP_STOP = _word_set(
 # Prepositions that may join two nouns inside a speaker's noun phrase ("a spokesperson for the
 # ministry", "analysts at Halden Ratings", "Tim Guest with the health authority").
 _NP_LINKS = _word_set("of for at in with from")
+_HONORIFICS = _word_set("mr mrs ms miss mx dr prof sir dame")
+# The attribution rules read English; in another language they would take noun phrases
+# ("Milliarden Kronen") for speakers, so there quotes are kept without one.
+_ATTRIBUTED_LANGUAGES = frozenset({"english", UNKNOWN})
 _RELATIVES = _word_set("which who whose where")
 _DETERMINERS = _word_set("a an the one some many several two three four other another")
 _PERSON_PRONOUNS = frozenset({"he", "she"})
@@ -872,8 +877,14 @@ def _is_partial(a: _Article, q: int, inner: str) -> bool:
     return not (a.lower[q - 1] in SPEECH_VERBS and inner[:1].isupper())
 
 
-def extract_quotes(text: str, *, indirect: bool = True) -> tuple[Quote, ...]:
-    """All quotes of `text` with their speakers, in text order. Never raises on any text."""
+def extract_quotes(
+    text: str, *, indirect: bool = True, language: str = "english"
+) -> tuple[Quote, ...]:
+    """All quotes of `text` with their speakers, in text order. Never raises on any text.
+
+    `language` is the text's (summaries.language); in a language other than English the
+    quotes come without speakers and no paraphrases are reported.
+    """
     if not text:
         return ()
     if len(text) > MAX_ANALYSED_CHARS:
@@ -883,6 +894,7 @@ def extract_quotes(text: str, *, indirect: bool = True) -> tuple[Quote, ...]:
     spans = find_quoted_spans(text)
     article = _Article(text, spans)
     at = _Attributor(article)
+    attribute = language in _ATTRIBUTED_LANGUAGES
     quotes: list[Quote] = []
     for span, q in zip(spans, article.tokens.quote_at, strict=True):
         inner = span.inner_text(text)
@@ -890,12 +902,12 @@ def extract_quotes(text: str, *, indirect: bool = True) -> tuple[Quote, ...]:
         if words == 0:
             continue
         partial = _is_partial(article, q, inner)
-        cue = _find_cue(at, q)
+        cue = _find_cue(at, q) if attribute else None
         paragraph = article.paragraph_of[q]
         if cue is None:
             if words < _MIN_UNATTRIBUTED_WORDS or _is_title_case(inner):
                 continue  # a scare quote, a title, a nickname
-            speaker = _inherit(at, q, paragraph)
+            speaker = _inherit(at, q, paragraph) if attribute else None
             verb = None
         else:
             speaker, verb = cue.speaker, cue.verb
@@ -911,15 +923,37 @@ def extract_quotes(text: str, *, indirect: bool = True) -> tuple[Quote, ...]:
                 end=span.end,
                 text=inner,
                 speaker=speaker.name if speaker else None,
-                role=speaker.role if speaker else None,
+                role=_shown_role(speaker.role) if speaker else None,
                 kind="partial" if partial else "direct",
                 verb=verb,
             )
         )
     merged = _merge_partials(quotes, article)
-    if indirect:
+    if indirect and attribute:
         merged = sorted(merged + _indirect_quotes(at), key=lambda quote: quote.start)
     return tuple(merged)
+
+
+def _shown_role(role: str | None) -> str | None:
+    """A role worth showing beside the name: "His energy minister" → "energy minister".
+
+    An honorific alone ("Dr", "Mrs") says nothing the name does not, and a participle
+    ("speaking by video link") describes the moment, not the person: neither is a role. A
+    relative clause is cut ("an archaeologist at Dravik State University who was not …").
+    """
+    if role is None:
+        return None
+    words = role.split()
+    relative = next((k for k, w in enumerate(words) if w in _RELATIVES or w == "that"), None)
+    if relative is not None:
+        words = words[:relative]
+    if words and words[0].casefold() in _POSSESSIVES | {"its"}:
+        words = words[1:]
+    if not words or all(w.casefold().rstrip(".") in _HONORIFICS for w in words):
+        return None
+    if words[0].islower() and words[0].endswith("ing"):
+        return None
+    return " ".join(words)
 
 
 def _inherit(at: _Attributor, q: int, paragraph: int) -> _Speaker | None:
@@ -1035,7 +1069,7 @@ def _indirect_in_sentence(at: _Attributor, first: int, end: int) -> Quote | None
             end=stop,
             text=a.text[start:stop],
             speaker=speaker.name,
-            role=speaker.role,
+            role=_shown_role(speaker.role),
             kind="indirect",
             verb=a.texts[k],
         )

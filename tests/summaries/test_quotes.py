@@ -354,3 +354,57 @@ def test_a_long_appositive_with_a_relative_clause_keeps_the_name_as_speaker() ->
     )
     (quote,) = _direct(text)
     assert quote.speaker == "Vrask"
+
+
+def test_quotes_in_another_language_are_kept_without_a_speaker() -> None:
+    text = (
+        "Die Kosten von rund 1,6 Milliarden Kronen teilen sich die beiden Staaten.\n\n"
+        "„Dieses Kabel ist nicht nur Kupfer und Stahl“, sagte Krawez bei der Zeremonie."
+    )
+    (quote,) = extract_quotes(text, language="german")
+    assert quote.text == "Dieses Kabel ist nicht nur Kupfer und Stahl"
+    assert (quote.speaker, quote.role, quote.kind) == (None, None, "direct")
+
+
+@pytest.mark.parametrize(
+    ("text", "role"),
+    [
+        (
+            "His energy minister, Volodymyr Kravets, said: “The state built the first wind "
+            "farms because nobody else would.”",
+            "energy minister",
+        ),
+        ("Dr Hana Lindqvist said: “The ambition is clear, the arithmetic is less so.”", None),
+        (
+            "“We are asking for something quite simple,” said Siobhan O'Donnell, speaking by "
+            "video link from Greyhaven.",
+            None,
+        ),
+    ],
+)
+def test_roles_are_shown_without_possessives_honorifics_or_participles(
+    text: str, role: str | None
+) -> None:
+    (quote,) = _direct(text)
+    assert quote.role == role
+
+
+def test_paraphrases_show_roles_the_same_way() -> None:
+    text = (
+        "His energy minister, Volodymyr Kravets, said the listing showed private capital was ready."
+    )
+    (quote,) = extract_quotes(text)
+    assert (quote.kind, quote.speaker, quote.role) == (
+        "indirect",
+        "Volodymyr Kravets",
+        "energy minister",
+    )
+
+
+def test_a_relative_clause_is_cut_from_the_role() -> None:
+    text = (
+        "“The find is extraordinary,” said Dmytro Kuzmenko, an archaeologist at Dravik State "
+        "University who was not involved in the research."
+    )
+    (quote,) = _direct(text)
+    assert quote.role == "an archaeologist at Dravik State University"
