@@ -25,6 +25,7 @@ from bisect import bisect_left
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import compress, count
 from typing import Literal
 
 from summaries.language import UNKNOWN
@@ -160,7 +161,7 @@ class _Article:
         self.spans = spans
         self.tokens = Tokens(text, spans)
         self.texts = self.tokens.texts
-        self.lower = [t.casefold() for t in self.texts]
+        self.lower = list(map(str.casefold, self.texts))
         self.mentions = find_mentions(text, self.tokens)
         self.mention_firsts = [m.first for m in self.mentions]
         self.mention_at: dict[int, Mention] = {}
@@ -193,9 +194,9 @@ class _Article:
         """Sentence index of every token, and the first token of every sentence."""
         texts = self.texts
         n = len(texts)
-        # Only breaks, full stops and quotes can end a sentence; the other tokens are skipped
-        # in C by the comprehension instead of being tested one by one.
-        enders = [i for i, t in enumerate(texts[:-1]) if t in _MAY_END_SENTENCE]
+        # Only breaks, full stops and quotes can end a sentence; compress picks them out in C
+        # instead of testing every token in Python.
+        enders = compress(count(), map(_MAY_END_SENTENCE.__contains__, texts[:-1]))
         starts = [0, *(i + 1 for i in enders if self._ends_sentence(i))]
         return _runs(starts, n), starts
 
