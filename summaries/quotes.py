@@ -658,7 +658,9 @@ class _Attributor:
                 ranked[rank] = candidate
             if rank == 0:
                 break
-        for rank, candidate in enumerate(ranked):
+        # a subject beats a name in any other position, known gender or not
+        for rank in (0, 2, 1, 3):
+            candidate = ranked[rank]
             if candidate is not None and (rank % 2 == 0 or speaker_at < 0):
                 return candidate
         if speaker_at >= 0 and self.last_speaker is not None:

@@ -408,3 +408,12 @@ def test_a_relative_clause_is_cut_from_the_role() -> None:
     )
     (quote,) = _direct(text)
     assert quote.role == "an archaeologist at Dravik State University"
+
+
+def test_a_subject_of_unknown_gender_beats_a_possessor_whose_gender_is_known() -> None:
+    text = (
+        "Foreign ministry spokesperson Navdeep Tavan gave no details about John Smith's "
+        "schedule. But he said further information would be “released in due course.”"
+    )
+    (quote,) = _direct(text)
+    assert quote.speaker == "Navdeep Tavan"
