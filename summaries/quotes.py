@@ -94,7 +94,7 @@ _NP_STOP = _word_set(
     """
 )
 # Prepositions that may join two nouns inside a speaker's noun phrase ("a spokesperson for the
-# ministry", "analysts at Halden Ratings", "Tim Guest with the health authority").
+# ministry", "analysts at Halden Ratings", "Ona Pell with the health authority").
 _NP_LINKS = _word_set("of for at in with from")
 _HONORIFICS = _word_set("mr mrs ms miss mx dr prof sir dame")
 # The attribution rules read English; in another language they would take noun phrases
@@ -126,16 +126,16 @@ _MIN_UNATTRIBUTED_WORDS = 4
 _MAX_NP_TOKENS = 10
 _MAX_APPOSITIVE_TOKENS = 24
 _INHERIT_PARAGRAPHS = 2
-# Tokens that end an appositive ("Galati, 56, says"); only a comma lets the clause go on.
+# Tokens that end an appositive ("Tessa Galanis, 56, says"); only a comma lets the clause go on.
 _APPOSITIVE_ENDS = frozenset({",", ".", ";", ":", "?", "!", QUOTE, BREAK})
 # Heads of the definite descriptions that stand for an organisation named earlier
-# ("Suncor received … The company noted …").
+# ("Corvane received … The company noted …").
 _ORGANISATION_NOUNS = _word_set(
     """company firm department ministry agency utility union bank commission board
     organization organisation corporation authority council regulator insurer airline"""
 )
 # Lower-case words that may stand between the initials of an acronym's expansion
-# ("Immigration, Refugees and Citizenship Canada" for IRCC).
+# ("Harbour, Fisheries and Coastal Safety Canada" for HFCSC).
 _ACRONYM_FILLERS = r"(?:,?\s+(?:(?:and|of|for|on|the|de|du|des|la|&)\s+)*)"
 # How far back (in tokens) pronouns and uncued quotes look for a person: a few paragraphs.
 # Without it, text without paragraph breaks would make every look-back scan the whole text.
@@ -336,17 +336,17 @@ class _Attributor:
         if k < floor or a.lower[k] in _PASSIVE:
             return None, k
         if a.lower[k] in ("and", "but") or a.lower[verb].endswith("ing"):
-            # "IRCC declined …, but said", "SNC-Lavalin applied …, arguing": the sentence's
+            # "The agency declined …, but said", "Corvane applied …, arguing": the sentence's
             # own subject speaks
             return self.sentence_subject(floor, k), k
         role: str | None = None
         cue_comma = k if a.texts[k] == "," else None
         for _ in range(3):
             if a.texts[k] == "." and k - 1 >= floor and a.texts[k - 1][0].isupper():
-                k -= 1  # "Stabenow, D-Mich., a member …": the full stop of an abbreviation
+                k -= 1  # "Quill, D-Mich., a member …": the full stop of an abbreviation
             if a.texts[k] != ",":
                 break
-            # "Smith, the minister, said", "Stabenow, D-Mich., a member of …, said" or
+            # "Smith, the minister, said", "Quill, D-Mich., a member of …, said" or
             # "The minister, Jane Smith, said"
             comma = self._previous_comma(k, floor)
             if comma is None:
@@ -381,7 +381,7 @@ class _Attributor:
         if start is None:
             return None, k
         if cue_comma is not None and start - 2 >= floor and a.texts[start - 1] == ",":
-            # "Navdeep Bains, Minister of Innovation, Science and …, said": the person named
+            # "Ravi Sandhu, Minister of Harbours, Fisheries and …, said": the person named
             # before the appositives speaks, and they are the role
             mention = a.mention_at.get(start - 2)
             if mention is not None and mention.last == start - 2:
@@ -391,7 +391,7 @@ class _Attributor:
                     return _Speaker(person.name, role, True, person.gender), mention.first
         link = next((j for j in range(start + 1, k) if a.lower[j] in _NP_LINKS), None)
         if link is not None:
-            # "Tim Guest with the Nova Scotia Health Authority says": the person speaks
+            # "Ona Pell with the Halvonian health authority says": the person speaks
             mention = a.mention_at.get(link - 1)
             person = self._person(mention) if mention is not None else None
             if person is not None and mention is not None and mention.last == link - 1:
@@ -406,7 +406,7 @@ class _Attributor:
         a = self.a
         for i in range(first, min(first + 6, limit)):
             if a.texts[i] == ",":
-                first = i + 1  # past an opening phrase: "In a statement, IRCC …"
+                first = i + 1  # past an opening phrase: "In a statement, the agency …"
                 break
         for i in range(first, limit):
             token = a.lower[i]
@@ -672,7 +672,7 @@ class _Attributor:
 
         "the company" / "the department" stand for the organisation that was last the subject
         of a sentence before the quote at token `q`, in its paragraph or the one before; a
-        lone given name ("Jacob had travelled") is a person, not an organisation.
+        lone given name ("Braden had travelled") is a person, not an organisation.
         """
         if speaker.person:
             return speaker
@@ -690,7 +690,7 @@ class _Attributor:
                 if (
                     not mention.person
                     and following < len(a.texts)
-                    and a.texts[following][0].islower()  # "Suncor received", not "Friday,"
+                    and a.texts[following][0].islower()  # "Corvane received", not "Friday,"
                     and self._in_subject_position(mention)
                     and first_name_gender(_words(mention.name)[0]) is None
                 ):
@@ -736,7 +736,7 @@ class _Attributor:
             after = a.lower[following + 1]
             if a.texts[following + 1][0].islower() and after not in _NP_STOP:
                 return True  # "Its leader, Kwame Asante-Bright, accused her"
-            # "teacher Teresa Galati, 56, says": the verb follows one appositive
+            # "teacher Tessa Galanis, 56, says": the verb follows one appositive
             end = min(len(a.texts) - 1, following + _MAX_APPOSITIVE_TOKENS)
             k = following + 1
             while k < end and a.texts[k] not in _APPOSITIVE_ENDS:

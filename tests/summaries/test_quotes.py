@@ -214,11 +214,11 @@ def test_pronoun_prefers_the_nearer_person_whose_given_name_agrees() -> None:
     # Both women are named in subject position; "Nadia" is known only from the census table.
     text = (
         "Lauren Voss reported from the shelter on Monday.\n\n"
-        "Nadia Jamil runs the outreach programme at the shelter.\n\n"
-        "“Some people are just not interested in being housed,” she added."
+        "Nadia Corrigan runs the outreach programme at the shelter.\n\n"
+        "“Not everyone who sleeps here wants the same kind of help,” she added."
     )
     (quote,) = _direct(text)
-    assert quote.speaker == "Nadia Jamil"
+    assert quote.speaker == "Nadia Corrigan"
 
 
 def test_acronym_speaker_is_spelt_out_as_the_article_gives_it() -> None:
@@ -234,7 +234,7 @@ def test_acronym_speaker_is_spelt_out_as_the_article_gives_it() -> None:
 def test_the_company_is_the_organisation_that_was_the_subject_before() -> None:
     text = (
         "Corvane received its second payment earlier this year. The company noted it might "
-        "have to repay “some of that sum if the assets recover,” according to its report."
+        "have to return “part of the money if the mine reopens,” according to its report."
     )
     (quote,) = _direct(text)
     assert quote.speaker == "Corvane"
@@ -242,8 +242,8 @@ def test_the_company_is_the_organisation_that_was_the_subject_before() -> None:
 
 def test_the_company_stays_as_written_when_no_organisation_was_the_subject() -> None:
     text = (
-        "On Friday, a passerby found Braden Tollis in the park.\n\n"
-        "“Every member of the community will benefit from the review,” the commission said."
+        "On Friday, a passerby found Braden Tollis near the river.\n\n"
+        "“The whole town gains when oversight of the force is stronger,” the commission said."
     )
     (quote,) = _direct(text)
     assert quote.speaker == "the commission"
@@ -252,7 +252,7 @@ def test_the_company_stays_as_written_when_no_organisation_was_the_subject() -> 
 def test_appositive_with_inner_commas_is_the_role_of_the_person_before_it() -> None:
     text = (
         "Ravi Sandhu, Minister of Harbours, Fisheries and Coastal Development, said on "
-        "Thursday that the talks were “on a broader scale” than one company."
+        "Thursday that the review was “about the whole sector” rather than one company."
     )
     (quote,) = _direct(text)
     assert quote.speaker == "Ravi Sandhu"
@@ -262,7 +262,7 @@ def test_appositive_with_inner_commas_is_the_role_of_the_person_before_it() -> N
 def test_abbreviated_party_and_state_between_name_and_appositive() -> None:
     text = (
         "Sen. Mara Quill, D-Mich., a member of the leadership team, said the leader has "
-        "“an uncanny way to be able to listen” to every view."
+        "“a rare knack for hearing everyone out” before deciding."
     )
     (quote,) = _direct(text)
     assert quote.speaker == "Mara Quill"
@@ -271,8 +271,8 @@ def test_abbreviated_party_and_state_between_name_and_appositive() -> None:
 
 def test_an_infinitive_speech_verb_is_no_cue() -> None:
     text = (
-        "Darla Quent is new to advocacy work.\n\n"
-        "She said police were responsive and “very committed” to hearing what she had to say."
+        "Darla Quent joined the youth council this year.\n\n"
+        "She said the officers were open and “genuinely willing” to listen to what she had to say."
     )
     (quote,) = _direct(text)
     assert quote.speaker == "Darla Quent"
@@ -281,13 +281,13 @@ def test_an_infinitive_speech_verb_is_no_cue() -> None:
 
 def test_a_person_with_an_age_appositive_before_the_verb_is_a_subject() -> None:
     text = (
-        "Accountant Bayo Farinde, 50, joined the programme in May. “It helped me build a "
-        "habit,” he says.\n\n"
+        "Accountant Bayo Farinde, 50, joined the programme in May. “It got me out of the "
+        "house every morning,” he says.\n\n"
         "Elementary school teacher Tessa Galanis, 56, says the programme helped her too. "
-        "“I have learned how to take time to meditate,” she says."
+        "“I finally sleep through the night again,” she says."
     )
     quotes = _direct(text)
-    assert _by_text(quotes, "meditate").speaker == "Tessa Galanis"
+    assert _by_text(quotes, "sleep through").speaker == "Tessa Galanis"
 
 
 @pytest.mark.parametrize(
@@ -413,7 +413,7 @@ def test_a_relative_clause_is_cut_from_the_role() -> None:
 def test_a_subject_of_unknown_gender_beats_a_possessor_whose_gender_is_known() -> None:
     text = (
         "Foreign ministry spokesperson Navdeep Tavan gave no details about John Smith's "
-        "schedule. But he said further information would be “released in due course.”"
+        "schedule. But he said more would be “shared once the visit is over.”"
     )
     (quote,) = _direct(text)
     assert quote.speaker == "Navdeep Tavan"
