@@ -9,6 +9,7 @@ what to send instead. Every `ArticleDraft` that exists has passed the length che
 from __future__ import annotations
 
 import codecs
+import html as htmllib
 import json
 import re
 from collections.abc import Mapping
@@ -17,6 +18,7 @@ from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from pathlib import PurePosixPath
 from typing import Any
+from urllib.parse import urlsplit
 
 import lxml.html
 import trafilatura
@@ -24,6 +26,10 @@ from charset_normalizer import from_bytes
 from lxml import etree
 
 MIN_WORDS = 20
+_TITLE_TAG = re.compile(r"<title[^>]*>(.*?)</title>", re.IGNORECASE | re.DOTALL)
+_TITLE_SEARCH_CHARS = 100_000  # the <title> sits in the head; never scan a whole huge page
+_TITLE_SEPARATOR = re.compile(r"\s+(?:[|–—-]|::)\s+")
+_MAX_SITE_NAME_CHARS = 60
 MAX_TITLE_CHARS = 200
 SUPPORTED_EXTENSIONS = frozenset(
     {".txt", ".text", ".md", ".markdown", ".html", ".htm", ".xhtml", ".json", ".jsonl", ".ndjson"}
@@ -241,10 +247,45 @@ def draft_from_html(html: str, *, source: str, url: str | None = None) -> Articl
         source=source,
         title=getattr(document, "title", None),
         url=getattr(document, "url", None) or url,
-        outlet=getattr(document, "sitename", None) or getattr(document, "hostname", None),
+        outlet=_outlet(document, html, url),
         author=getattr(document, "author", None),
         published_at=parse_datetime(getattr(document, "date", None)),
     )
+
+
+def _outlet(document: Any, html: str, url: str | None) -> str | None:
+    """The page's site name: its metadata, else its <title>, else its host name.
+
+    trafilatura falls back to the host name ("courier.example") when the page names no
+    site; a "Headline | Coast Courier" title is the better name then.
+    """
+    host = getattr(document, "hostname", None) or (urlsplit(url).netloc if url else None)
+    sitename = getattr(document, "sitename", None)
+    if sitename and host and sitename.casefold() in host.casefold():
+        sitename = None
+    return (
+        sitename
+        or outlet_from_page_title(html, getattr(document, "title", None))
+        or getattr(document, "sitename", None)
+        or host
+    )
+
+
+def outlet_from_page_title(html: str, headline: str | None) -> str | None:
+    """The site's name from a page title such as "Headline | Outlet" or "Headline - Outlet".
+
+    Used when a page names no site in its metadata, before falling back to the host name.
+    """
+    found = _TITLE_TAG.search(html, 0, _TITLE_SEARCH_CHARS)
+    if found is None:
+        return None
+    parts = _TITLE_SEPARATOR.split(htmllib.unescape(found.group(1)).strip())
+    site = parts[-1].strip() if len(parts) > 1 else ""
+    if not site or len(site) > _MAX_SITE_NAME_CHARS:
+        return None
+    if headline is not None and site.casefold() == headline.strip().casefold():
+        return None  # "Outlet | Headline" pages: the last part is the headline
+    return site
 
 
 def html_to_text(html: str) -> str:

@@ -19,6 +19,7 @@ from handlers.sources import (
     draft_from_text,
     drafts_from_bytes,
     html_to_text,
+    outlet_from_page_title,
     parse_datetime,
 )
 from tests.handlers.conftest import LIBRARY_TEXT, MARKET_TEXT, STORM_TEXT, page_html
@@ -147,6 +148,30 @@ def test_html_main_text_without_scripts_styles_or_navigation() -> None:
     assert draft.outlet == "Coast Courier"
     assert draft.published_at is not None and draft.published_at.date().isoformat() == "2024-03-05"
     assert draft.url == "https://courier.example/storm"
+
+
+@pytest.mark.parametrize(
+    ("title_tag", "outlet"),
+    [
+        ("Storm hits coast | Harbour Daily", "Harbour Daily"),
+        ("Storm hits coast &#8211; The Valley Courier", "The Valley Courier"),
+        ("Storm hits coast", None),  # no site name in the title
+        ("Harbour Daily | Storm hits coast", None),  # the last part is the headline
+    ],
+)
+def test_outlet_from_the_page_title_when_metadata_names_no_site(
+    title_tag: str, outlet: str | None
+) -> None:
+    html = f"<html><head><title>{title_tag}</title></head><body></body></html>"
+    assert outlet_from_page_title(html, "Storm hits coast") == outlet
+
+
+def test_a_page_without_site_metadata_takes_its_outlet_from_the_title() -> None:
+    html = page_html("Storm hits coast", STORM_TEXT).replace(
+        '<meta property="og:site_name" content="Coast Courier">', ""
+    )
+    draft = draft_from_html(html, source="page.html", url="http://127.0.0.1:8080/storm")
+    assert draft.outlet == "Coast Courier"
 
 
 def test_html_paragraphs_are_separated_by_blank_lines() -> None:
