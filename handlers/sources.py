@@ -259,16 +259,11 @@ def _outlet(document: Any, html: str, url: str | None) -> str | None:
     trafilatura falls back to the host name ("courier.example") when the page names no
     site; a "Headline | Coast Courier" title is the better name then.
     """
+    declared = getattr(document, "sitename", None)
     host = getattr(document, "hostname", None) or (urlsplit(url).netloc if url else None)
-    sitename = getattr(document, "sitename", None)
-    if sitename and host and sitename.casefold() in host.casefold():
-        sitename = None
-    return (
-        sitename
-        or outlet_from_page_title(html, getattr(document, "title", None))
-        or getattr(document, "sitename", None)
-        or host
-    )
+    if declared and not (host and declared.casefold() in host.casefold()):
+        return str(declared)
+    return outlet_from_page_title(html, getattr(document, "title", None)) or declared or host
 
 
 def outlet_from_page_title(html: str, headline: str | None) -> str | None:
