@@ -51,6 +51,15 @@ _MALE = _word_set("""
     """)
 
 
+# East Asian names, given names and surnames alike, that the US census lists under one sex
+# though they belong to either ("Li Qiang", "Wei Zhang"): the news meets them far more often
+# as men's and women's names than the census suggests, so they decide nothing.
+_EITHER = _word_set("""
+    lu li yang sun ma lin song han xiao yu wei su jin yan long mao wan jung shin moon son nam
+    tran le
+    """)
+
+
 @cache
 def _census_genders() -> dict[str, str]:
     """Name → "f" or "m" from the bundled census table (read once, on first use)."""
@@ -69,4 +78,4 @@ def first_name_gender(name: str) -> str | None:
     female, male = key in _FEMALE, key in _MALE
     if female or male:
         return None if female == male else ("f" if female else "m")
-    return _census_genders().get(key)
+    return None if key in _EITHER else _census_genders().get(key)

@@ -18,6 +18,8 @@ from summaries.name_gender import first_name_gender
         ("Dr.", None),  # not a given name
         ("Navdeep", None),  # unknown: compatible with any pronoun
         ("Erin", None),  # the hand-made list marks it as given to both
+        ("Lu", None),  # East Asian names the census files under one sex decide nothing
+        ("Wei", None),
     ],
 )
 def test_first_name_gender(name: str, gender: str | None) -> None:
