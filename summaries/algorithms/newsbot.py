@@ -67,6 +67,12 @@ _FURNITURE = (
     "newsletter", "follow us", "read more", "copyright",
 )  # fmt: skip
 _FURNITURE_FACTOR = 0.3
+# Photo captions left inline in the text: a position cue ("…, left; as of April, right, …",
+# "(pictured)").
+_CAPTION = re.compile(
+    r",\s*(?:left|right|above|below|centre|center|top|bottom|inset|pictured)\s*[,;)]"
+    r"|\((?:left|right|above|below|centre|center|top|bottom|inset|pictured)\)"
+)
 
 
 class _StemTable(dict[str, str]):
@@ -190,13 +196,14 @@ def _furniture(sentences: Sequence[str]) -> set[int]:
     # Substring tests run in C; one pass over the whole text settles the usual case of none.
     text = "\n".join(sentences).casefold()
     phrases = [phrase for phrase in _FURNITURE if phrase in text]
-    if not phrases:
-        return set()
-    return {
-        index
-        for index, sentence in enumerate(sentences)
-        if any(phrase in sentence.casefold() for phrase in phrases)
-    }
+    found = {index for index, sentence in enumerate(sentences) if _CAPTION.search(sentence)}
+    if phrases:
+        found.update(
+            index
+            for index, sentence in enumerate(sentences)
+            if any(phrase in sentence.casefold() for phrase in phrases)
+        )
+    return found
 
 
 def _pick_greedily(scores: Sequence[float], bags: Sequence[set[str]]) -> list[int]:

@@ -183,3 +183,14 @@ def test_default_skips_a_sentence_that_repeats_the_lead() -> None:
         "The harbour authority approved a plan on Tuesday to rebuild the storm-hit north pier.",
         "The new pier will cost 12 million pounds and should reopen to ferries in 2027.",
     )
+
+
+def test_default_skips_an_inline_photo_caption() -> None:
+    caption = (
+        "Big change: Mara Quill, 22, first ran in August 2024, left; as of April 2026, right, "
+        "she runs the harbour loop every morning."
+    )
+    text = STORY.replace("Fishing crews have used", caption + " Fishing crews have used")
+    picked = summarize(text, sentences=3, algorithm="newsbot").sentences
+    assert caption not in picked
+    assert len(picked) == 3
