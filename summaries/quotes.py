@@ -109,6 +109,9 @@ _PREPOSITIONS = _word_set(
 # Words that open a new clause: a verb after them has its own subject ("While critics say").
 _CLAUSE_OPENERS = _word_set("while but when although though because if as and whereas")
 _POSSESSIVES = frozenset({"his", "her", "their", "our", "my", "your"})
+# What _shown_role trims: a leading possessive, and everything from a relative clause on.
+_ROLE_POSSESSIVES = _POSSESSIVES | {"its"}
+_ROLE_CLAUSE_OPENERS = _RELATIVES | {"that"}
 _PLURAL_PRONOUNS = frozenset({"they", "we"})
 _SELF_PRONOUNS = frozenset({"i"})
 _SENTENCE_END = frozenset({".", "!", "?", "…"})
@@ -947,10 +950,10 @@ def _shown_role(role: str | None) -> str | None:
     if role is None:
         return None
     words = role.split()
-    relative = next((k for k, w in enumerate(words) if w in _RELATIVES or w == "that"), None)
+    relative = next((k for k, w in enumerate(words) if w in _ROLE_CLAUSE_OPENERS), None)
     if relative is not None:
         words = words[:relative]
-    if words and words[0].casefold() in _POSSESSIVES | {"its"}:
+    if words and words[0].casefold() in _ROLE_POSSESSIVES:
         words = words[1:]
     if not words or all(w.casefold().rstrip(".") in _HONORIFICS for w in words):
         return None
