@@ -90,6 +90,17 @@ class SearchHit:
 
 
 @dataclass(frozen=True, slots=True)
+class SearchResults:
+    """One page of search hits, and how many articles the search pages through in all.
+
+    `total` stops at the store's search window (1,000): reaching it means "at least that many".
+    """
+
+    total: int
+    hits: tuple[SearchHit, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class Speaker:
     """A person or organisation quoted in articles, with every name seen for them."""
 

@@ -45,6 +45,7 @@ from data.models import (
     NewSummary,
     QuoteRow,
     SearchHit,
+    SearchResults,
     Speaker,
     SpeakerCandidate,
     Stats,
@@ -58,7 +59,7 @@ BUSY_TIMEOUT_MS = 5_000
 """How long a statement waits for another process's write lock before failing."""
 
 SEARCH_WINDOW = 1_000
-"""Article search pages through (and count_search counts) at most this many matches, the newest.
+"""Article search pages through (and counts) at most this many matches, the newest.
 
 Anything over every match of a common word costs time proportional to the library; the newest
 thousand bound it and are what a news search wants anyway.
@@ -139,6 +140,12 @@ def _sentences(text: str | None) -> tuple[str, ...]:
 
 _ARTICLE_COLUMNS = (
     "id, title, url, outlet, author, published_at, added_at, added_by, language, body, content_hash"
+)
+
+# A search result's snippet column and its parameters: matched words between \x02 and \x03.
+_SNIPPET: tuple[str, tuple[str, ...]] = (
+    "snippet(articles_fts, -1, ?, ?, '…', 16)",
+    ("\x02", "\x03"),
 )
 
 # The default summary is the one named on the article row; the join is a primary-key lookup.
@@ -727,8 +734,12 @@ class Store:
 
     # -- search ----------------------------------------------------------------------------
 
-    async def search_articles(self, query: str, limit: int, offset: int = 0) -> list[SearchHit]:
-        """Full-text search over titles and bodies, best first, with snippets.
+    async def search_articles(
+        self, query: str, limit: int, offset: int = 0, *, snippets: bool = True
+    ) -> SearchResults:
+        """Full-text search over titles and bodies: one page of hits, best first, with snippets,
+        and the number of matching articles (at most SEARCH_WINDOW; a caller that gets exactly
+        that may show it as "1000+").
 
         `query` is raw user text (see data.fts): every word is required, "quoted text" is a
         phrase. Results page through at most SEARCH_WINDOW articles, the newest matches.
@@ -736,47 +747,56 @@ class Store:
         weighing 5× a body match. Common queries, whose bm25 would first scan every match
         in the library to weigh the words, list articles with every word in the title
         first, then the rest, newest first within each. Snippets mark matched words with
-        "\\x02" … "\\x03".
+        "\\x02" … "\\x03"; with `snippets=False` every snippet is "" and none is made, which
+        saves reading the matched articles' positions (most of a common search's cost).
         """
         expression = fts.match_expression(query)
-        if expression is None or limit <= 0:
-            return []
+        if expression is None:
+            return SearchResults(0, ())
         async with self._reading("search_articles", query=query[:100]) as conn:
-            # Walking the match list newest first needs no ranking and stops at the window.
+            # Walking the match list newest first needs no ranking, stops at the window, and
+            # counts the matches on the way: the count costs no second walk.
             window = await _rows(
                 conn,
                 "SELECT rowid FROM articles_fts WHERE articles_fts MATCH ? "
                 "ORDER BY rowid DESC LIMIT ?",
                 (expression, SEARCH_WINDOW),
             )
+            if not window or limit <= 0:
+                return SearchResults(len(window), ())
+            snippet, marks = _SNIPPET if snippets else ("''", ())
             if len(window) < SEARCH_WINDOW:
                 ranked = await _rows(
                     conn,
-                    """
-                    SELECT rowid, snippet(articles_fts, -1, ?, ?, '…', 16) FROM articles_fts
+                    f"""
+                    SELECT rowid, {snippet} FROM articles_fts
                     WHERE articles_fts MATCH ? ORDER BY rank LIMIT ? OFFSET ?
                     """,
-                    ("\x02", "\x03", expression, limit, offset),
+                    (*marks, expression, limit, offset),
                 )
-            else:
+            elif snippets:
                 ranked = await self._common_search(conn, expression, window, limit, offset)
+            else:
+                page = await self._common_page(conn, expression, window, limit, offset)
+                ranked = [(article_id, "") for article_id in page]
             if not ranked:
-                return []
+                return SearchResults(len(window), ())
             ids = [row[0] for row in ranked]
             rows = await _rows(
                 conn, f"{_LISTING_SELECT} WHERE a.id IN ({_placeholders(len(ids))})", ids
             )
         listings = {row[0]: _listing(row) for row in rows}
-        return [
+        hits = tuple(
             SearchHit(article=listings[article_id], snippet=snippet)
             for article_id, snippet in ranked
             if article_id in listings
-        ]
+        )
+        return SearchResults(len(window), hits)
 
     @staticmethod
-    async def _common_search(
+    async def _common_page(
         conn: aiosqlite.Connection, expression: str, window: list[Any], limit: int, offset: int
-    ) -> list[Any]:
+    ) -> list[int]:
         """One page of a full window: all-words-in-title matches first, then newest first."""
         floor = window[-1][0]
         titled = await _rows(
@@ -788,37 +808,27 @@ class Store:
         first = [row[0] for row in titled]
         seen = set(first)
         order = first + [row[0] for row in window if row[0] not in seen]
-        page = order[offset : offset + limit]
+        return order[offset : offset + limit]
+
+    @classmethod
+    async def _common_search(
+        cls, conn: aiosqlite.Connection, expression: str, window: list[Any], limit: int, offset: int
+    ) -> list[Any]:
+        """`_common_page` with each article's snippet."""
+        page = await cls._common_page(conn, expression, window, limit, offset)
         if not page:
             return []
+        snippet, marks = _SNIPPET
         snippets = await _rows(
             conn,
             f"""
-            SELECT rowid, snippet(articles_fts, -1, ?, ?, '…', 16) FROM articles_fts
+            SELECT rowid, {snippet} FROM articles_fts
             WHERE articles_fts MATCH ? AND rowid IN ({_placeholders(len(page))})
             """,
-            ["\x02", "\x03", expression, *page],
+            [*marks, expression, *page],
         )
         by_id = dict(snippets)
         return [(article_id, by_id[article_id]) for article_id in page if article_id in by_id]
-
-    async def count_search(self, query: str) -> int:
-        """Number of articles search_articles can page through: at most SEARCH_WINDOW (1000).
-
-        The count stops at the cap rather than counting every match of a common word; a caller
-        that gets exactly SEARCH_WINDOW may show it as "1000+".
-        """
-        expression = fts.match_expression(query)
-        if expression is None:
-            return 0
-        async with self._reading("count_search", query=query[:100]) as conn:
-            row = await _row(
-                conn,
-                "SELECT count(*) FROM (SELECT 1 FROM articles_fts WHERE articles_fts MATCH ? "
-                "LIMIT ?)",
-                (expression, SEARCH_WINDOW),
-            )
-        return int(row[0]) if row else 0
 
     # -- summaries cache -------------------------------------------------------------------
 

@@ -111,7 +111,8 @@ async def summary(rt: Runtime, request: Request) -> Reply:
                 f"There is no article #{parsed.article_id}. Try /latest or /search to find one."
             )
         return await _summary_reply(rt, article, parsed)
-    hits = await rt.store.search_articles(parsed.words, MATCH_CHOICES + 1)
+    found = await rt.store.search_articles(parsed.words, MATCH_CHOICES + 1, snippets=False)
+    hits = found.hits
     if not hits:
         return Reply(
             f"No article matches “{esc(truncate(parsed.words, 60))}”. "
@@ -194,8 +195,8 @@ async def search(rt: Runtime, request: Request) -> Reply:
     """Full-text search over titles and bodies, with snippets, paged."""
     words = check_query(request.args, SEARCH_USAGE)
     page = Page(request.page, SEARCH_PAGE)
-    total = await rt.store.count_search(words)
-    hits = await rt.store.search_articles(words, page.size, page.offset) if total else []
+    found = await rt.store.search_articles(words, page.size, page.offset)
+    total, hits = found.total, found.hits
     if not hits:
         if total:
             return Reply("No more results.")

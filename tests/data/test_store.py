@@ -11,7 +11,7 @@ import pytest
 
 from data import store as store_module
 from data.errors import DuplicateArticleError, MigrationError, StoreClosedError, StoreError
-from data.models import NewArticle, NewQuote, NewSummary, SpeakerCandidate
+from data.models import NewArticle, NewQuote, NewSummary, SearchResults, SpeakerCandidate
 from data.schema import FTS_TABLES, SCHEMA_VERSION
 from data.store import SEARCH_WINDOW, Store
 from tests.data.conftest import article, quote, summary
@@ -158,7 +158,7 @@ async def test_add_article_is_all_or_nothing(db_path: Path) -> None:
                 ],
             )
         assert await store.count_articles() == 1
-        assert await store.search_articles("engines", 5) == []
+        assert await store.search_articles("engines", 5) == SearchResults(0, ())
         assert await store.search_quotes("first words", include_indirect=True, limit=5) == []
         assert await store.speaker_candidates("Charles Babbage") == []
         stats = await store.stats()
@@ -186,7 +186,7 @@ async def test_remove_cascades_to_summaries_quotes_and_fts_rows(
     assert not await store.remove_article(article_id)
     assert await store.get_article(article_id) is None
     assert await store.get_summary(article_id, "lead", 1) is None
-    assert await store.search_articles("budget", 5) == []
+    assert await store.search_articles("budget", 5) == SearchResults(0, ())
     assert await store.search_quotes("balanced", include_indirect=True, limit=5) == []
     assert await store.speaker_candidates("Mira Kessel") == []
     for table in ("summaries", "quotes", "speakers", "speaker_aliases"):
@@ -263,9 +263,9 @@ async def test_title_match_ranks_above_body_match(store: Store) -> None:
         None,
         [],
     )
-    hits = await store.search_articles("ferry", 10)
-    assert [hit.article.id for hit in hits] == [in_title, in_body]
-    assert await store.count_search("ferry") == 2
+    found = await store.search_articles("ferry", 10)
+    assert [hit.article.id for hit in found.hits] == [in_title, in_body]
+    assert found.total == 2
 
 
 async def test_snippets_mark_the_matches(store: Store) -> None:
@@ -274,7 +274,7 @@ async def test_snippets_mark_the_matches(store: Store) -> None:
         summary("Rates held."),
         [],
     )
-    (hit,) = await store.search_articles("interest", 5)
+    (hit,) = (await store.search_articles("interest", 5)).hits
     assert "\x02interest\x03" in hit.snippet
     assert hit.article.summary == ("Rates held.",)
 
@@ -282,10 +282,10 @@ async def test_snippets_mark_the_matches(store: Store) -> None:
 async def test_all_words_are_required_and_phrases_are_phrases(store: Store) -> None:
     await store.add_article(article(title="A", body="green bond issued by the treasury"), None, [])
     await store.add_article(article(title="B", body="a bond that is green, said nobody"), None, [])
-    assert len(await store.search_articles("bond green", 5)) == 2
+    assert len((await store.search_articles("bond green", 5)).hits) == 2
     phrase = await store.search_articles('"green bond"', 5)
-    assert [hit.article.title for hit in phrase] == ["A"]
-    assert await store.search_articles("green unicorn", 5) == []
+    assert [hit.article.title for hit in phrase.hits] == ["A"]
+    assert await store.search_articles("green unicorn", 5) == SearchResults(0, ())
 
 
 @pytest.mark.parametrize(
@@ -309,9 +309,9 @@ async def test_all_words_are_required_and_phrases_are_phrases(store: Store) -> N
 )
 async def test_hostile_queries_never_raise(store: Store, query: str) -> None:
     await store.add_article(article(), None, [quote("The bridge is safe", "Ada Lovelace")])
-    hits = await store.search_articles(query, 5)
-    assert len(hits) <= 1
-    assert await store.count_search(query) == len(hits)
+    found = await store.search_articles(query, 5)
+    assert len(found.hits) <= 1
+    assert found.total == len(found.hits)
     await store.search_quotes(query, include_indirect=True, limit=5)
     await store.speaker_candidates(query)
     assert await store.count_articles() == 1
@@ -320,22 +320,20 @@ async def test_hostile_queries_never_raise(store: Store, query: str) -> None:
 @pytest.mark.parametrize("query", ["", "   ", "!!! ???", "''", '""'])
 async def test_empty_or_garbage_queries_find_nothing(store: Store, query: str) -> None:
     await store.add_article(article(), None, [])
-    assert await store.search_articles(query, 5) == []
-    assert await store.count_search(query) == 0
+    assert await store.search_articles(query, 5) == SearchResults(0, ())
 
 
 async def test_operator_words_are_plain_words(store: Store) -> None:
     await store.add_article(article(title="Or else", body="Not and near are words too."), None, [])
-    assert len(await store.search_articles("NOT AND NEAR", 5)) == 1
+    assert len((await store.search_articles("NOT AND NEAR", 5)).hits) == 1
 
 
 async def test_search_paging(store: Store) -> None:
     for n in range(5):
         await store.add_article(article(title=f"Harbour {n}", body=f"Text {n}."), None, [])
-    first = await store.search_articles("harbour", 2)
-    second = await store.search_articles("harbour", 2, 2)
-    third = await store.search_articles("harbour", 2, 4)
-    ids = [hit.article.id for hit in (*first, *second, *third)]
+    pages = [await store.search_articles("harbour", 2, offset) for offset in (0, 2, 4)]
+    assert [page.total for page in pages] == [5, 5, 5]
+    ids = [hit.article.id for page in pages for hit in page.hits]
     assert len(ids) == len(set(ids)) == 5
 
 
@@ -353,20 +351,24 @@ async def test_common_queries_page_through_the_newest_window(
     older = [await body_match(0), await body_match(1)]
     titled = await store.add_article(article(title="Harbour plan", body="Text a."), None, [])
     newer = [await body_match(2), await body_match(3)]
-    assert await store.count_search("harbour") == 4  # capped at the window
     pages = [await store.search_articles("harbour", 2, offset) for offset in (0, 2, 4)]
-    ids = [hit.article.id for page in pages for hit in page]
+    assert [page.total for page in pages] == [4, 4, 4]  # capped at the window
+    ids = [hit.article.id for page in pages for hit in page.hits]
     # The window is the 4 newest matches; the title match in it comes first.
     assert ids == [titled, newer[1], newer[0], older[1]]
     assert old_title not in ids
-    assert all("\x02" in hit.snippet for page in pages for hit in page)
+    assert all("\x02" in hit.snippet for page in pages for hit in page.hits)
+    plain = await store.search_articles("harbour", 4, snippets=False)
+    assert [hit.article.id for hit in plain.hits] == ids[:4]
+    assert {hit.snippet for hit in plain.hits} == {""}
 
 
-async def test_count_search_is_capped(store: Store) -> None:
+async def test_search_count_is_capped(store: Store) -> None:
     items: list[tuple[NewArticle, NewSummary | None, Sequence[NewQuote]]] = [
         (article(title=f"Harbour {n}", body=f"Harbour text {n}."), None, [])
         for n in range(SEARCH_WINDOW + 5)
     ]
     await store.add_articles(items)
-    assert await store.count_search("harbour") == SEARCH_WINDOW
-    assert len(await store.search_articles("harbour", 5, SEARCH_WINDOW - 3)) == 3
+    found = await store.search_articles("harbour", 5, SEARCH_WINDOW - 3)
+    assert found.total == SEARCH_WINDOW
+    assert len(found.hits) == 3
