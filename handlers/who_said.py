@@ -77,7 +77,8 @@ async def _matching_speakers(rt: Runtime, query: str) -> list[Speaker]:
         (
             max(
                 name_match_score(query, alias, floor=MATCH_THRESHOLD)
-                for alias in (s.name, *s.aliases)
+                # A speaker's name is usually one of its aliases too: score it once.
+                for alias in dict.fromkeys((s.name, *s.aliases))
             ),
             s,
         )

@@ -115,7 +115,9 @@ def _surname(tokens: tuple[str, ...]) -> str:
     return tokens[-1] if tokens else ""
 
 
+@lru_cache(maxsize=4096)
 def _translit_key(token: str) -> str:
+    # Cached like _name_tokens: six substitutions per surname, for every candidate compared.
     for pattern, replacement in _TRANSLIT_RULES:
         token = pattern.sub(replacement, token)
     return token
