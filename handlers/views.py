@@ -103,7 +103,9 @@ def speaker_label(name: str | None, role: str | None) -> str:
 
 def quote_entry(quote: QuoteRow, tz: ZoneInfo) -> str:
     """A quote with its speaker, role and the article it comes from."""
-    text = truncate(quote.text, QUOTE_PREVIEW_CHARS)
+    # A quote that ran into its attribution ('"We won," she said') ends in a comma in the
+    # article; shown on its own line the comma dangles.
+    text = truncate(quote.text.rstrip(", "), QUOTE_PREVIEW_CHARS)
     marker = "" if quote.kind == "direct" else f" <i>({esc(quote.kind)})</i>"
     when = format_date(quote.published_at or quote.added_at, tz)
     source_bits = [

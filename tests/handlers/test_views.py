@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
-from data.models import ArticleListing, SearchHit
-from handlers.views import article_card, search_hit, snippet_html, speaker_label
+from data.models import ArticleListing, QuoteRow, SearchHit
+from handlers.views import article_card, quote_entry, search_hit, snippet_html, speaker_label
 
 LISTING = ArticleListing(
     id=7,
@@ -40,3 +40,32 @@ def test_snippet_markers_cut_by_truncation_are_balanced() -> None:
 def test_speaker_labels() -> None:
     assert speaker_label("Ana <Lima>", "Mayor") == "Ana &lt;Lima&gt;, Mayor"
     assert speaker_label(None, None) == "an unnamed speaker"
+
+
+def _quote(text: str, kind: str = "direct") -> QuoteRow:
+    return QuoteRow(
+        id=1,
+        article_id=7,
+        text=text,
+        kind=kind,
+        speaker_id=3,
+        speaker="Ana Lima",
+        role="Mayor",
+        article_title="Rates & <rents>",
+        article_url=None,
+        outlet="The Ledger",
+        published_at=datetime(2026, 11, 3, 9, 0, tzinfo=UTC),
+        added_at=datetime(2026, 11, 4, 9, 0, tzinfo=UTC),
+    )
+
+
+def test_quote_entry_drops_the_comma_that_led_into_the_attribution() -> None:
+    # '"We will not raise the fare," she said.' is quoted as "We will not raise the fare,".
+    entry = quote_entry(_quote("We will not raise the fare, not this year,"), ZoneInfo("UTC"))
+    assert entry.startswith("“We will not raise the fare, not this year”\n— <i>Ana Lima, Mayor</i>")
+
+
+def test_quote_entry_keeps_a_full_stop_and_shows_the_kind() -> None:
+    entry = quote_entry(_quote("Fares stay as they are.", "mixed"), ZoneInfo("UTC"))
+    assert entry.startswith("“Fares stay as they are.” <i>(mixed)</i>")
+    assert "<b>Rates &amp; &lt;rents&gt;</b>, The Ledger, 3 Nov 2026 · #7" in entry
