@@ -23,7 +23,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from itertools import compress, count
 from typing import Literal
@@ -112,6 +112,8 @@ _POSSESSIVES = frozenset({"his", "her", "their", "our", "my", "your"})
 # What _shown_role trims: a leading possessive, and everything from a relative clause on.
 _ROLE_POSSESSIVES = _POSSESSIVES | {"its"}
 _ROLE_CLAUSE_OPENERS = _RELATIVES | {"that"}
+# Words of a role that only points at people already mentioned ("one of them", "another").
+_PLACEHOLDER_ROLE_WORDS = _word_set("one another of them those these us both each all")
 _PLURAL_PRONOUNS = frozenset({"they", "we"})
 _SELF_PRONOUNS = frozenset({"i"})
 _SENTENCE_END = frozenset({".", "!", "?", "…"})
@@ -362,8 +364,12 @@ class _Attributor:
                 continue
             inner = self._np_speaker(comma + 1, k - 1)
             named = a.mention_at.get(k - 1)
-            if named is not None and a.lower[named.first - 1] in _PREPOSITIONS:
-                inner = None  # "…, the economist at Corvane Bank in Lakeport, said": a place
+            if named is not None and any(
+                a.lower[j] in _PREPOSITIONS for j in range(comma + 1, named.first)
+            ):
+                # "…, the economist at Corvane Bank in Lakeport, said": a place; "…, leader of
+                # the opposition Harbour Front, said": whose leader, not who speaks
+                inner = None
             if inner is not None and inner.person:
                 outer = self._np_backward(comma - 1, floor) if comma > floor else None
                 if outer is not None and a.mention_at.get(comma - 1) is None:
@@ -719,6 +725,16 @@ class _Attributor:
         )
         return _Speaker(name, mention.role, True, gender)
 
+    def _object_of_phrase(self, mention: Mention, floor: int) -> bool:
+        """A preposition between the mention and the comma (or sentence start) before it."""
+        a = self.a
+        k = mention.first - 1
+        while k >= floor and a.texts[k] != ",":
+            if a.lower[k] in _PREPOSITIONS:
+                return True
+            k -= 1
+        return False
+
     def _in_subject_position(self, mention: Mention) -> bool:
         """Sentence-initial, or followed by a verb-like word and not after a preposition."""
         a = self.a
@@ -738,7 +754,9 @@ class _Attributor:
         if a.texts[following] == "," and following + 1 < len(a.texts):
             after = a.lower[following + 1]
             if a.texts[following + 1][0].islower() and after not in _NP_STOP:
-                return True  # "Its leader, Kwame Asante-Bright, accused her"
+                # "Its leader, Kwame Asante-Bright, accused her"; but in "Adjei, leader of
+                # the opposition Harbour Front, said" the name is the preposition's object
+                return not self._object_of_phrase(mention, first)
             # "teacher Tessa Galanis, 56, says": the verb follows one appositive
             end = min(len(a.texts) - 1, following + _MAX_APPOSITIVE_TOKENS)
             k = following + 1
@@ -935,17 +953,39 @@ def extract_quotes(
             )
         )
     merged = _merge_partials(quotes, article)
-    if indirect and attribute:
-        merged = sorted(merged + _indirect_quotes(at), key=lambda quote: quote.start)
-    return tuple(merged)
+    if not attribute:
+        return tuple(merged)
+    # Paraphrases are read even when not wanted: they often carry the role ("X, the city's
+    # engineer, said the cables had corroded") that the direct quotes then lack.
+    paraphrases = _indirect_quotes(at)
+    every = _fill_roles(sorted(merged + paraphrases, key=lambda quote: quote.start))
+    return tuple(every if indirect else [q for q in every if q.kind != "indirect"])
+
+
+def _fill_roles(quotes: list[Quote]) -> list[Quote]:
+    """Each speaker's first role in the article, given to their quotes that have none.
+
+    A reporter gives a role once, usually at the first mention, and "Varga said" later
+    carries none; within one article a person has one role.
+    """
+    roles: dict[str, str] = {}
+    for quote in quotes:
+        if quote.speaker is not None and quote.role is not None:
+            roles.setdefault(quote.speaker, quote.role)
+    return [
+        replace(quote, role=roles[quote.speaker])
+        if quote.role is None and quote.speaker in roles
+        else quote
+        for quote in quotes
+    ]
 
 
 def _shown_role(role: str | None) -> str | None:
     """A role worth showing beside the name: "His energy minister" → "energy minister".
 
-    An honorific alone ("Dr", "Mrs") says nothing the name does not, and a participle
-    ("speaking by video link") describes the moment, not the person: neither is a role. A
-    relative clause is cut ("an archaeologist at Dravik State University who was not …").
+    An honorific ("Dr", "Mrs") says nothing the name does not, nor does "one of them"; a
+    participle ("speaking by video link") describes the moment, not the person: none is a
+    role. A relative clause is cut ("an archaeologist at Dravik State University who was …").
     """
     if role is None:
         return None
@@ -955,8 +995,10 @@ def _shown_role(role: str | None) -> str | None:
         words = words[:relative]
     if words and words[0].casefold() in _ROLE_POSSESSIVES:
         words = words[1:]
-    if not words or all(w.casefold().rstrip(".") in _HONORIFICS for w in words):
-        return None
+    while words and words[-1].casefold().rstrip(".") in _HONORIFICS:
+        words = words[:-1]  # "co-author Dr" before "Mira Tennant": the title is the name's
+    if not words or all(w.casefold() in _PLACEHOLDER_ROLE_WORDS for w in words):
+        return None  # "One of them, Idun Carrow, said": that places, not describes, her
     if words[0].islower() and words[0].endswith("ing"):
         return None
     return " ".join(words)

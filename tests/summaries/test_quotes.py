@@ -37,6 +37,24 @@ def test_speaker_before_verb_and_appositive_role() -> None:
     )
     quote = _direct(text)[0]
     assert quote.speaker == "Talia Brennick"
+    # The role given with the paraphrase is hers for the whole article.
+    assert quote.role == "the regional fisheries minister"
+
+
+def test_a_role_given_once_is_the_speakers_in_every_quote_of_the_article() -> None:
+    text = (
+        "“The bridge stays shut until the spring,” said Ilse Varga.\n\n"
+        "Ilse Varga, the city's chief engineer, said the cables had corroded.\n\n"
+        "“We will not take chances,” Varga said. “Nobody crosses before the tests,” said "
+        "Tomas Reyl, a councillor."
+    )
+    quotes = extract_quotes(text)
+    assert [(q.speaker, q.role) for q in quotes] == [
+        ("Ilse Varga", "the city's chief engineer"),
+        ("Ilse Varga", "the city's chief engineer"),
+        ("Ilse Varga", "the city's chief engineer"),
+        ("Tomas Reyl", "a councillor"),
+    ]
 
 
 def test_appositive_between_name_and_verb_becomes_role() -> None:
@@ -376,6 +394,15 @@ def test_quotes_in_another_language_are_kept_without_a_speaker() -> None:
         ),
         ("Dr Hana Lindqvist said: “The ambition is clear, the arithmetic is less so.”", None),
         (
+            "Harbour co-author Dr Mira Tennant said: “The sediment tells the story of the strait.”",
+            "Harbour co-author",
+        ),
+        (
+            "Two residents spoke at the meeting. One of them, Idun Carrow, said: “We were "
+            "never asked about the road.”",
+            None,
+        ),
+        (
             "“We are asking for something quite simple,” said Siobhan O'Donnell, speaking by "
             "video link from Greyhaven.",
             None,
@@ -417,3 +444,17 @@ def test_a_subject_of_unknown_gender_beats_a_possessor_whose_gender_is_known() -
     )
     (quote,) = _direct(text)
     assert quote.speaker == "Navdeep Tavan"
+
+
+@pytest.mark.parametrize(
+    "appositive", ["leader of the opposition Harbour Front", "the leader of the Harbour Front"]
+)
+def test_a_name_inside_the_appositive_is_whose_role_not_who_speaks(appositive: str) -> None:
+    text = (
+        f"Kwame Adjei, {appositive}, said: “The fare rise will fall hardest on commuters.”\n\n"
+        "He said his party would campaign to reverse it."
+    )
+    direct, reported = extract_quotes(text)
+    assert (direct.speaker, direct.role) == ("Kwame Adjei", appositive)
+    # "He" is the subject of the sentence before, not the party named in his appositive.
+    assert (reported.kind, reported.speaker) == ("indirect", "Kwame Adjei")
