@@ -316,15 +316,21 @@ class _IngestSpeaker:
     changed: bool = False  # differs from the stored row, or there is none yet
 
     def merge(self, name: str, role: str | None) -> None:
-        """Another quote by this speaker: keep the fuller name and the latest role given."""
+        """Another quote by this speaker: keep the fuller name and the latest role given,
+        unless that role only shortens the one known ("leader" after "leader of the Front")."""
         # "Putin" then "Vladimir Putin": the name with more words is the more complete
         # (names are stored whitespace-normalised, so spaces count the words).
         if name.count(" ") > self.name.count(" "):
             self.name = name
             self.changed = True
-        if role is not None and role != self.role:
+        if role is not None and role != self.role and not _shortens(role, self.role):
             self.role = role
             self.changed = True
+
+
+def _shortens(role: str, known: str | None) -> bool:
+    """Whether every word of `role` is already in `known`, so it would say less."""
+    return known is not None and set(role.casefold().split()) <= set(known.casefold().split())
 
 
 async def _stored_candidates(

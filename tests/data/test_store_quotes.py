@@ -42,6 +42,17 @@ async def test_matcher_merges_aliases_and_keeps_latest_role(store: Store) -> Non
     assert speaker.quote_count == 3
 
 
+async def test_a_shortened_role_does_not_replace_the_fuller_one(store: Store) -> None:
+    fuller = "leader of the opposition Harbour Front"
+    await add(store, 1, quote("We will table another motion", "Kwame Adjei", role=fuller))
+    await add(store, 2, quote("Charity begins at home", "Kwame Adjei", role="Leader"))
+    (speaker,) = await store.speaker_candidates("Adjei")
+    assert speaker.role == fuller
+    await add(store, 3, quote("I have stepped down", "Kwame Adjei", role="former leader"))
+    (speaker,) = await store.speaker_candidates("Adjei")
+    assert speaker.role == "former leader"
+
+
 async def test_joe_and_hunter_biden_stay_apart(store: Store) -> None:
     await add(store, 1, quote("Build back better", "Joe Biden", role="US President"))
     await add(store, 2, quote("I made mistakes", "Hunter Biden"))
