@@ -11,7 +11,7 @@ the guess only has to be good enough to pick pronoun antecedents and expand surn
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from itertools import accumulate, compress, count
 from operator import itemgetter
 
@@ -274,10 +274,25 @@ def find_mentions(text: str, tokens: Tokens) -> list[Mention]:
         last = name_run_end(tokens, i)
         mention = _titled_name(text, tokens, i, last) or make_mention(text, tokens, i, last)
         if mention is not None:
+            if mention.person and mention.role is None and _names_part_of(mentions, texts, i):
+                mention = replace(mention, person=False)
             mentions.append(mention)
             last = max(last, mention.last)
         free = last + 1
     return mentions
+
+
+def _names_part_of(mentions: list[Mention], texts: list[str], first: int) -> bool:
+    """Whether the run at `first` ends an organisation's or place's name: "Institute of
+    Marine Research", "University of Kent" (the run breaks at "of", so it comes apart).
+
+    The run before "of" must end in a word such as "Institute": in "Part of Ian Poulter's
+    punishment" the sentence's first word makes a run of its own, and Poulter is a person.
+    """
+    if first < 2 or texts[first - 1] != "of" or not mentions:
+        return False
+    previous = mentions[-1]
+    return previous.last == first - 2 and texts[first - 2].casefold() in NON_PERSON_WORDS
 
 
 def _titled_name(text: str, tokens: Tokens, first: int, last: int) -> Mention | None:

@@ -14,6 +14,8 @@ from __future__ import annotations
 from functools import cache
 from importlib import resources
 
+from summaries.speakers import fold
+
 
 def _word_set(spaced: str) -> frozenset[str]:
     """A set of words written as one whitespace-separated string (long lists stay readable)."""
@@ -74,7 +76,7 @@ def _census_genders() -> dict[str, str]:
 
 def first_name_gender(name: str) -> str | None:
     """ "m", "f" or None (unknown or used for both) for a given name, any case."""
-    key = name.casefold().rstrip(".")
+    key = fold(name).rstrip(".")  # the lists spell names without accents: "Siobhán" → "siobhan"
     female, male = key in _FEMALE, key in _MALE
     if female or male:
         return None if female == male else ("f" if female else "m")

@@ -81,7 +81,7 @@ _TRANSLIT_RULES: tuple[tuple[re.Pattern[str], str], ...] = (
 _TOKEN = re.compile(r"[^\W_](?:[\w'’\-]*[^\W_])?")
 
 
-def _fold(text: str) -> str:
+def fold(text: str) -> str:
     """Casefold and strip accents; letters of scripts without accents are kept as they are."""
     if text.isascii():
         return text.casefold()  # nothing to strip: the common case, kept cheap
@@ -96,7 +96,7 @@ def _name_tokens(name: str) -> tuple[str, ...]:
     Cached: a /who_said query is compared with dozens of candidate names, and the store's
     speaker matching meets the same names over and over.
     """
-    tokens = [t.replace("’", "'") for t in _TOKEN.findall(_fold(name))]
+    tokens = [t.replace("’", "'") for t in _TOKEN.findall(fold(name))]
     tokens = [t[:-2] if t.endswith("'s") else t for t in tokens]
     tokens = [t.replace("'", "") for t in tokens if t]
     while len(tokens) > 1 and tokens[0] in TITLE_WORDS:

@@ -13,6 +13,8 @@ from summaries.name_gender import first_name_gender
         ("Nadia", "f"),  # census table only
         ("Dennis", "m"),
         ("TERESA", "f"),  # any case
+        ("Siobhán", "f"),  # accents as the census writes the name: without
+        ("Zoë", "f"),
         ("Volodymyr", "m"),  # hand-made list: rare in the census
         ("Chrystia", "f"),
         ("Dr.", None),  # not a given name

@@ -458,3 +458,17 @@ def test_a_name_inside_the_appositive_is_whose_role_not_who_speaks(appositive: s
     assert (direct.speaker, direct.role) == ("Kwame Adjei", appositive)
     # "He" is the subject of the sentence before, not the party named in his appositive.
     assert (reported.kind, reported.speaker) == ("indirect", "Kwame Adjei")
+
+
+@pytest.mark.parametrize("given", ["Siobhán", "Navdeep"])
+def test_a_she_after_an_organisation_with_a_given_name_in_it_is_the_woman_named(
+    given: str,
+) -> None:
+    # "Marine" is a given name too, but here it is part of the institute's name.
+    text = (
+        "Divers from the Institute of Marine Research mapped the reef over two summers.\n\n"
+        f"The work was led by Dr {given} Rourke, a marine biologist.\n\n"
+        "“The reef is recovering faster than we hoped,” she said."
+    )
+    (quote,) = _direct(text)
+    assert quote.speaker == f"{given} Rourke"
