@@ -244,6 +244,11 @@ def make_mention(text: str, tokens: Tokens, first: int, last: int) -> Mention | 
         i += 1
     if not words:
         return None
+    if len(words) >= 3 and words[0].endswith(("'s", "’s")):
+        # "Halvonia's Irina Bonder", "Acme's Chief Executive Jo Hart": the possessor is neither
+        # the name nor the role
+        words, word_first = words[1:], word_first[1:]
+        first = word_first[0]
     role_words, name_words = split_role(words)
     name_first = word_first[len(role_words)]
     name = strip_possessive(tokens.span_text(text, name_first, last))

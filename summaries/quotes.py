@@ -76,7 +76,8 @@ def _word_set(spaced: str) -> frozenset[str]:
 
 # Words that may sit between a subject and its verb ("Smith also said", "she later told").
 _ADVERBS = _word_set(
-    """also later then once previously recently repeatedly often further simply just quickly
+    """also later then once previously recently repeatedly often sometimes usually always never
+    further simply just quickly
     flatly separately earlier again has have had will would could may might can has
     subsequently initially finally quietly publicly privately openly bluntly angrily
     """
@@ -112,6 +113,13 @@ _POSSESSIVES = frozenset({"his", "her", "their", "our", "my", "your"})
 # What _shown_role trims: a leading possessive, and everything from a relative clause on.
 _ROLE_POSSESSIVES = _POSSESSIVES | {"its"}
 _ROLE_CLAUSE_OPENERS = _RELATIVES | {"that"}
+# Words before a speech verb that make it no cue: "to say", "could add", "may suggest".
+# ("will say" and "would say" stay cues: "she would only say that …" reports speech.)
+_NOT_BEFORE_CUE = _word_set("to could may might can cannot should must")
+# Prepositions whose object is never the subject of the verb right after it.
+_OBJECT_PREPOSITIONS = _word_set(
+    "over under on during across through since until by into onto near behind beyond"
+)
 # Words of a role that only points at people already mentioned ("one of them", "another").
 _PLACEHOLDER_ROLE_WORDS = _word_set("one another of them those these us both each all")
 _PLURAL_PRONOUNS = frozenset({"they", "we"})
@@ -180,11 +188,12 @@ class _Article:
         self._expansions: dict[str, str | None] = {}
 
     def is_cue_verb(self, k: int) -> bool:
-        """A speech verb in lower case that is not an infinitive ("what she had to say")."""
+        """A speech verb in lower case that is not an infinitive ("what she had to say") nor
+        after a modal of possibility ("the plan could add two points" is arithmetic)."""
         return (
             self.lower[k] in SPEECH_VERBS
             and self.texts[k][0].islower()
-            and (k == 0 or self.lower[k - 1] != "to")
+            and (k == 0 or self.lower[k - 1] not in _NOT_BEFORE_CUE)
         )
 
     def expansion(self, acronym: str) -> str | None:
@@ -388,6 +397,10 @@ class _Attributor:
             return self.resolve_pronoun(token, k), k
         start = self._np_backward(k, floor)
         if start is None:
+            return None, k
+        if start > floor and a.lower[start - 1] in _OBJECT_PREPOSITIONS:
+            # "Coins found … over the past century suggest", "traders on the north bank say":
+            # the phrase is a preposition's object; the subject lies further back, unread
             return None, k
         if cue_comma is not None and start - 2 >= floor and a.texts[start - 1] == ",":
             # "Ravi Sandhu, Minister of Harbours, Fisheries and …, said": the person named
@@ -858,6 +871,8 @@ def _find_cue(at: _Attributor, q: int) -> _Cue | None:
                 return _Cue(speaker, a.texts[k])
     # 4. a verb later in the sentence: '… was “unworkable” in its form, Smith said.'
     for k in range(q + 1, end):
+        if a.lower[k] in _CLAUSE_OPENERS and a.texts[k - 1] == ",":
+            break  # "…, although nobody knows what its people called it": another clause
         if a.is_cue_verb(k):
             speaker = None
             if k + 1 < end and a.texts[k - 1] == ",":

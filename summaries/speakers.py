@@ -28,7 +28,7 @@ TITLE_WORDS = _word_set("""
     lt gen general col colonel maj major capt captain sgt sergeant cpl corporal const
     constable insp inspector supt superintendent det detective sheriff chief judge justice
     attorney secretary chancellor king queen prince princess emperor ambassador commissioner
-    councillor councilor coun alderman mp mpp mla mna mep speaker leader chair chairman
+    councillor councilor coun cllr alderman mp mpp mla mna mep speaker leader chair chairman
     chairwoman chairperson ceo cfo coach director spokesperson spokesman spokeswoman
     officer minister critic treasurer auditor ombudsman commander admiral marshal
     """)

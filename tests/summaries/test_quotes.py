@@ -472,3 +472,43 @@ def test_a_she_after_an_organisation_with_a_given_name_in_it_is_the_woman_named(
     )
     (quote,) = _direct(text)
     assert quote.speaker == f"{given} Rourke"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # "add" after a modal is arithmetic, not speech
+        "According to Mira Holt, an analyst at Quay Securities, the tunnel alone could add two "
+        "points to the city's debt within five years.",
+        # a time phrase is not the subject of "suggest"
+        "Coins found by divers in the bay over the past century suggest a harbour stood there "
+        "long before the town.",
+        # "sometimes" is not who called it that
+        "The plain — sometimes called the ‘Old Shore’ by historians — was once farmland.",
+    ],
+)
+def test_no_speaker_from_words_that_are_not_one(text: str) -> None:
+    assert [q.speaker for q in extract_quotes(text)] in ([], [None])
+
+
+def test_a_councillor_abbreviated_cllr_is_the_councillor_named_before() -> None:
+    text = (
+        "Councillor Wenna Price-Oduya chairs the transport committee.\n\n"
+        "Cllr Price-Oduya said: “The bridge will reopen in March, not before.”"
+    )
+    (quote,) = _direct(text)
+    assert quote.speaker == "Wenna Price-Oduya"
+
+
+def test_a_countrys_possessive_is_not_part_of_the_name() -> None:
+    text = "“I knew at 30 kilometres that she was serious,” said Halvonia's Irina Bonder."
+    (quote,) = _direct(text)
+    assert quote.speaker == "Irina Bonder"
+
+
+def test_a_verb_in_a_later_clause_is_not_the_quotes_cue() -> None:
+    text = (
+        "The shore was sometimes called the ‘Old Shore’ by historians, although nobody knows "
+        "what its people called it."
+    )
+    assert [q.speaker for q in extract_quotes(text)] in ([], [None])
