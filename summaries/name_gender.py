@@ -2,11 +2,11 @@
 
 Pronoun resolution needs to rule out the wrong antecedent ("she said" right after "John
 Smith" was mentioned) and to prefer a person whose gender agrees over one whose gender is
-unknown, so the more given names it knows, the better it resolves. Two sources: a short
-hand-made list of names common in the news but rare in the US census (Volodymyr, Jagmeet,
-Chrystia), which wins, and `given_names.txt`, the US Census Bureau's 1990 given-name lists
-(public domain) reduced to the names overwhelmingly given to one sex. An unknown or unisex
-name is compatible with any pronoun.
+unknown, so the more given names it knows, the better it resolves. Two sources: a hand-made
+list of names common in the news but rare in the US census (Volodymyr, Jagmeet, Chrystia,
+Kwame, Siobhan, Iryna, Ragnar), which wins, and `given_names.txt`, the US Census Bureau's
+1990 given-name lists (public domain) reduced to the names overwhelmingly given to one sex.
+An unknown or unisex name is compatible with any pronoun.
 """
 
 from __future__ import annotations
@@ -35,6 +35,17 @@ _FEMALE = _word_set("""
     theresa angela ursula jacinda marine giorgia liz elise patty ginette mona carla andrea
     jenny jen kate katie beth liz meg anne annie claire claudia sophie chloe ella mia zoe
     erin leah tara tina vanessa monica wendy yvonne paula sylvia irene lucy nora eva ella
+    amara ama akosua abena efua adwoa ngozi chioma nneka adaeze chiamaka folake funmilayo
+    wanjiru wangari nomvula thandiwe zanele naledi halyna iryna oleksandra olena oksana
+    tetiana tetyana nataliya natalia yulia yuliia svitlana lyudmyla lyudmila anastasia
+    kateryna maryna larysa valentyna ksenia agnieszka katarzyna malgorzata magdalena kasia
+    ewa beata dorota zofia jadwiga sunniva ingrid astrid sigrid solveig liv freya frida ylva
+    linnea signe hedda birgit gudrun saoirse siobhan aoife niamh orla roisin sinead grainne
+    caoimhe olwen ffion cerys eluned bronwen seren odile beatrix marguerite sylvie nathalie
+    isabelle amelie celine chantal delphine veronique giulia chiara francesca alessandra
+    federica valentina elena lucia carmen pilar rocio ines beatriz fatima aisha amina leila
+    layla zeynep elif ayse meryem priya anjali deepa sunita kavita pooja neha shreya aarti
+    divya lakshmi
     """)
 _MALE = _word_set("""
     james robert john michael david william richard joseph thomas charles christopher daniel
@@ -50,6 +61,24 @@ _MALE = _word_set("""
     ahmed omar hassan ivan sergei sergey dmitry alexei nikolai yuri igor andrei mikhail
     jim ken ted ron rick nick matt greg jeff jon tim andy ben sam max leo hugo oliver liam
     lucas mason elijah logan caleb luke owen isaac evan ian colin neil graham stuart gordon
+    kwame kofi kojo kwaku kwabena kwasi yaw ekow obinna chinedu emeka chukwuemeka ikenna
+    tunde segun babatunde olumide jomo uhuru thabo sipho themba mandla kagiso tariq tarek
+    khalid karim rashid hamid mahmoud mustafa youssef yusuf ibrahim ismail idris ayman bilal
+    hussein hasan samir nabil walid ziad faisal saeed rahul rajesh sanjay vikram arjun amit
+    anil sunil vijay suresh ramesh manoj deepak ashok pradeep rohit rakesh nikhil pranav
+    kunal siddharth aditya anand yaroslav mykola andriy dmytro oleksandr oleksiy serhiy
+    vasyl petro taras bohdan yuriy vitaliy tomasz dariusz piotr pawel krzysztof marek jakub
+    wojciech andrzej grzegorz janusz zbigniew tadeusz miroslav milos dragan zoran goran
+    branko stanislav vaclav jiri ondrej ragnar stellan magnus lars sven nils erik henrik
+    hendrik anders bjorn olav gunnar leif torsten jens jorgen pieter joost willem maarten
+    bram thijs stefan jurgen klaus dieter wolfgang helmut gerhard horst rainer uwe matthias
+    tobias florian lukas felix sebastian baptiste antoine olivier nicolas laurent thierry
+    didier yves herve mathieu julien guillaume aurelio giuseppe giovanni luigi marco matteo
+    lorenzo alessandro francesco stefano paolo massimo vincenzo salvatore alejandro javier
+    diego pablo sergio carlos jorge miguel manuel rafael fernando joao pedro paulo tiago
+    rodrigo darragh cormac cian oisin padraig seamus eoin ciaran niall declan fergus alun
+    dafydd emyr gethin rhys iwan angus hamish callum mehmet ahmet emre murat burak kemal
+    hakan serkan tobiah
     """)
 
 

@@ -26,3 +26,11 @@ from summaries.name_gender import first_name_gender
 )
 def test_first_name_gender(name: str, gender: str | None) -> None:
     assert first_name_gender(name) == gender
+
+
+@pytest.mark.parametrize(
+    ("name", "gender"),
+    [("Kwame", "m"), ("Iryna", "f"), ("Ragnar", "m"), ("Saoirse", "f"), ("Mehmet", "m")],
+)
+def test_names_the_census_lacks_come_from_the_hand_made_list(name: str, gender: str) -> None:
+    assert first_name_gender(name) == gender
