@@ -59,7 +59,8 @@ NON_PERSON_WORDS = _word_set("""
     olympics festival day christmas easter twitter facebook instagram youtube google amazon
     studio studios llp llc resorts resort open championship tournament hydro energy media
     press agency airlines motors foods inc development science innovation affairs defence
-    defense finance economic economy security environment
+    defense finance economic economy security environment front alliance movement coalition
+    caucus federation confederation
     """)
 PRONOUN_GENDER: dict[str, str] = {
     "he": "m",

@@ -116,6 +116,9 @@ _ROLE_CLAUSE_OPENERS = _RELATIVES | {"that"}
 # Words before a speech verb that make it no cue: "to say", "could add", "may suggest".
 # ("will say" and "would say" stay cues: "she would only say that …" reports speech.)
 _NOT_BEFORE_CUE = _word_set("to could may might can cannot should must")
+# What a person's words come in: "her statement said", "his letter says".
+_DOCUMENT_NOUNS = _word_set("statement letter post tweet email message note memo release")
+_POSSESSIVE_PRONOUN = {"his": "he", "her": "she", "their": "they", "its": "it"}
 # Prepositions whose object is never the subject of the verb right after it.
 _OBJECT_PREPOSITIONS = _word_set(
     "over under on during across through since until by into onto near behind beyond"
@@ -591,6 +594,10 @@ class _Attributor:
         a = self.a
         if first > last:
             return None
+        if last == first + 1 and a.lower[last] in _DOCUMENT_NOUNS:
+            pronoun = _POSSESSIVE_PRONOUN.get(a.lower[first])
+            if pronoun is not None:
+                return self.resolve_pronoun(pronoun, first)  # "her statement said": she did
         mention = a.mention_at.get(last)
         words = a.text[a.tokens.starts[first] : a.tokens.ends[last]]
         if (
@@ -762,8 +769,8 @@ class _Attributor:
         if following >= len(a.texts):
             return False
         before = a.lower[mention.first - 1]
-        if before in _PREPOSITIONS or before in _DETERMINERS:
-            return False
+        if before in _PREPOSITIONS or before in _DETERMINERS or before == "whose":
+            return False  # "Osei, whose Harbour Alliance holds …": what is his, not who
         if a.texts[following] == "," and following + 1 < len(a.texts):
             after = a.lower[following + 1]
             if a.texts[following + 1][0].islower() and after not in _NP_STOP:
@@ -1038,8 +1045,15 @@ def _inherit(at: _Attributor, q: int, paragraph: int) -> _Speaker | None:
                     speaker, _ = at.subject_before(k, previous_first)
                     if speaker is not None:
                         return speaker
-    if at.last_speaker is not None:
-        index, speaker = at.last_speaker
+    # The previous quote's speaker: a person, or an organisation when it spoke more recently
+    # ('“…,” the commission said in a statement. “…”').
+    latest = max(
+        (x for x in (at.last_speaker, at.last_group) if x is not None),
+        key=lambda x: x[0],
+        default=None,
+    )
+    if latest is not None:
+        index, speaker = latest
         if paragraph - a.paragraph_of[index] <= _INHERIT_PARAGRAPHS:
             return speaker
     for mention in a.mentions_before(q):

@@ -512,3 +512,31 @@ def test_a_verb_in_a_later_clause_is_not_the_quotes_cue() -> None:
         "what its people called it."
     )
     assert [q.speaker for q in extract_quotes(text)] in ([], [None])
+
+
+def test_a_party_named_in_a_whose_clause_is_not_the_he_that_follows() -> None:
+    text = (
+        "Navdeep Osei, whose Harbour Alliance holds six of the city's ten seats, said he would "
+        "accept the new map. “I would say the same if it cost us two seats,” he told reporters."
+    )
+    (quote,) = _direct(text)
+    assert quote.speaker == "Navdeep Osei"
+
+
+def test_an_uncued_quote_after_an_organisations_quote_is_the_organisations() -> None:
+    text = (
+        "“Every seat should carry equal weight,” the Boundary Commission said in a statement. "
+        "“These maps are a starting point, not a final decision.”"
+    )
+    first, second = _direct(text)
+    assert first.speaker == second.speaker == "the Boundary Commission"
+
+
+def test_her_statement_is_hers() -> None:
+    text = (
+        "Mara Quill resigned on Monday and posted a statement online.\n\n"
+        "“Justice must be free of even the appearance of interference,” her statement said. "
+        "“I could not stay and say otherwise.”"
+    )
+    first, second = _direct(text)
+    assert first.speaker == second.speaker == "Mara Quill"
