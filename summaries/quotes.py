@@ -113,9 +113,13 @@ _POSSESSIVES = frozenset({"his", "her", "their", "our", "my", "your"})
 # What _shown_role trims: a leading possessive, and everything from a relative clause on.
 _ROLE_POSSESSIVES = _POSSESSIVES | {"its"}
 _ROLE_CLAUSE_OPENERS = _RELATIVES | {"that"}
-# Words before a speech verb that make it no cue: "to say", "could add", "may suggest".
+# Words before a speech verb that make it no cue: "to say", "could add", "may suggest", and
+# the prepositions and determiners that make it a noun ("without notes", "her remarks").
 # ("will say" and "would say" stay cues: "she would only say that …" reports speech.)
-_NOT_BEFORE_CUE = _word_set("to could may might can cannot should must")
+_NOT_BEFORE_CUE = _word_set(
+    """to could may might can cannot should must without with of for in on at by from into
+    the a an his her their its my our your"""
+)
 # What a person's words come in: "her statement said", "his letter says".
 _DOCUMENT_NOUNS = _word_set("statement letter post tweet email message note memo release")
 _POSSESSIVE_PRONOUN = {"his": "he", "her": "she", "their": "they", "its": "it"}
@@ -1027,7 +1031,20 @@ def _shown_role(role: str | None) -> str | None:
 
 
 def _inherit(at: _Attributor, q: int, paragraph: int) -> _Speaker | None:
-    """The speaker of an uncued quote.
+    """The speaker of an uncued quote (see _inherited), if the sentence's "he"/"she" fits."""
+    speaker = _inherited(at, q, paragraph)
+    pronoun = at.a.lower[at.a.sentence_range(q)[0]]
+    if (
+        speaker is not None
+        and pronoun in _PERSON_PRONOUNS
+        and not _compatible(speaker, PRONOUN_GENDER[pronoun], pronoun)
+    ):
+        return None  # "She accused the opposition of “…”" right after a man was quoted
+    return speaker
+
+
+def _inherited(at: _Attributor, q: int, paragraph: int) -> _Speaker | None:
+    """The speaker an uncued quote takes from what came before.
 
     The person a speech verb introduced in the sentence just before ('Jeff Fraser says the
     system works.' then the quote) comes first, then the previous quote's speaker, then the

@@ -540,3 +540,15 @@ def test_her_statement_is_hers() -> None:
     )
     first, second = _direct(text)
     assert first.speaker == second.speaker == "Mara Quill"
+
+
+def test_a_speech_verb_used_as_a_noun_is_no_cue() -> None:
+    text = (
+        "“We will not be rushed,” Kwame Adjei said.\n\n"
+        "The mayor, who spoke for an hour without notes, defended the budget. She accused the "
+        "opposition of wanting an election “because the polls are kind this month”."
+    )
+    quotes = _direct(text)
+    assert quotes[0].speaker == "Kwame Adjei"
+    # Nobody named fits "She": neither the words around "notes" nor the man quoted before.
+    assert quotes[1].speaker is None
