@@ -261,7 +261,28 @@ _V2: tuple[str, ...] = (
     """,
 )
 
-MIGRATIONS: tuple[tuple[str, ...], ...] = (_V1, _V2)
+# Name keys read a hyphen as a space from v3 on ("kwame asante bright", surname "bright"); keys
+# stored before keep their hyphens, so a name written without one would not find its speaker.
+# The last word of a key is what follows its last space: rtrim strips every non-space
+# character from the end, and what it leaves is the length to skip. OR IGNORE: a speaker
+# who already has the hyphen-free alias keeps that one. The trigram index reads alias_key,
+# so it is rebuilt.
+_V3: tuple[str, ...] = (
+    """
+    UPDATE OR IGNORE speaker_aliases SET alias_key = replace(alias_key, '-', ' ')
+    WHERE alias_key LIKE '%-%'
+    """,
+    """
+    UPDATE speaker_aliases SET surname = substr(
+        replace(surname, '-', ' '),
+        length(rtrim(replace(surname, '-', ' '), replace(replace(surname, '-', ' '), ' ', ''))) + 1
+    )
+    WHERE surname LIKE '%-%'
+    """,
+    "INSERT INTO speaker_aliases_fts(speaker_aliases_fts) VALUES ('rebuild')",
+)
+
+MIGRATIONS: tuple[tuple[str, ...], ...] = (_V1, _V2, _V3)
 """Migration steps in order; `len(MIGRATIONS)` is the schema version this code writes."""
 
 FTS_TABLES = ("articles_fts", "titles_fts", "quotes_fts", "speaker_aliases_fts")

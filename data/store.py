@@ -318,14 +318,20 @@ class _IngestSpeaker:
     def merge(self, name: str, role: str | None) -> None:
         """Another quote by this speaker: keep the fuller name and the latest role given,
         unless that role only shortens the one known ("leader" after "leader of the Front")."""
-        # "Putin" then "Vladimir Putin": the name with more words is the more complete
-        # (names are stored whitespace-normalised, so spaces count the words).
-        if name.count(" ") > self.name.count(" "):
+        # "Putin" then "Vladimir Putin": the name with more words is the more complete. A
+        # hyphen separates words too, and of "Okonjo Reyes" and "Okonjo-Reyes" the hyphenated
+        # one is kept: writers drop hyphens far more often than they invent them.
+        words, known = _name_words(name), _name_words(self.name)
+        if words > known or (words == known and name.count("-") > self.name.count("-")):
             self.name = name
             self.changed = True
         if role is not None and role != self.role and not _shortens(role, self.role):
             self.role = role
             self.changed = True
+
+
+def _name_words(name: str) -> int:
+    return len(name.replace("-", " ").split())
 
 
 def _shortens(role: str, known: str | None) -> bool:

@@ -104,9 +104,17 @@ def _name_tokens(name: str) -> tuple[str, ...]:
     return tuple(tokens)
 
 
+def _words(tokens: tuple[str, ...]) -> tuple[str, ...]:
+    """Name tokens with hyphenated ones split: writers drop a name's hyphen as often as they
+    keep it ("Asante-Bright", "Asante Bright"), so keys must not depend on it."""
+    return tuple(word for token in tokens for word in token.split("-") if word)
+
+
 def normalize_name(name: str) -> str:
-    """Case- and accent-free name without leading titles: "Dr. José Núñez" → "jose nunez"."""
-    return " ".join(_name_tokens(name))
+    """Case- and accent-free name without leading titles, hyphens read as spaces (as the
+    store's own keys read them): "Dr. José Núñez" → "jose nunez", "Asante-Bright" → "asante
+    bright"."""
+    return " ".join(_words(_name_tokens(name)))
 
 
 def _surname(tokens: tuple[str, ...]) -> str:
@@ -129,7 +137,7 @@ def surname_key(name: str) -> str:
     "Volodymyr Zelenskyy", "Zelenskiy" and "President Zelensky" all give "zelensky"; "" when
     the name has no word at all.
     """
-    return _translit_key(_surname(_name_tokens(name)))
+    return _translit_key(_surname(_words(_name_tokens(name))))
 
 
 def _edit_distance(a: str, b: str, limit: int) -> int:
@@ -201,7 +209,13 @@ def same_person(a: str, b: str) -> bool:
         return False
     sa, sb = _surname(ta), _surname(tb)
     if not _surnames_match(sa, sb):
-        return False
+        # the hyphen of a double surname dropped on one side: "Asante Bright" and "Kwame
+        # Asante-Bright", word for word the same
+        words_a, words_b = _words(ta), _words(tb)
+        if (words_a, words_b) == (ta, tb):
+            return False  # no hyphen on either side: different surnames
+        shorter, longer = sorted((words_a, words_b), key=len)
+        return len(shorter) >= 2 and longer[-len(shorter) :] == shorter
     if len(ta) == 1 or len(tb) == 1:
         return True
     shorter, longer = sorted((ta, tb), key=len)

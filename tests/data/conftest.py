@@ -13,7 +13,7 @@ from data.store import Store
 
 def name_key(name: str) -> str:
     """A tiny stand-in for summaries.speakers.normalize_name (the store must not import it)."""
-    return " ".join(name.casefold().replace(".", " ").split())
+    return " ".join(name.casefold().replace(".", " ").replace("-", " ").split())
 
 
 def test_matcher(name: str, candidates: Sequence[SpeakerCandidate]) -> int | None:

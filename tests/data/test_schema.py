@@ -10,8 +10,9 @@ import pytest
 
 from data import schema
 from data.errors import MigrationError
+from data.models import NewQuote
 from data.store import Store
-from tests.data.conftest import article
+from tests.data.conftest import article, quote
 
 
 def user_version(path: Path) -> int:
@@ -81,8 +82,45 @@ async def test_v2_indexes_the_titles_of_articles_stored_before_it(
     assert user_version(db_path) == 1
     async with Store(db_path):
         pass
-    assert user_version(db_path) == 2
+    assert user_version(db_path) == schema.SCHEMA_VERSION
     with sqlite3.connect(db_path) as conn:
         found = conn.execute("SELECT rowid FROM titles_fts WHERE titles_fts MATCH 'quay'")
         assert found.fetchall() == [(1,)]
         conn.execute("INSERT INTO titles_fts(titles_fts, rank) VALUES ('integrity-check', 1)")
+
+
+async def test_v3_rewrites_hyphenated_name_keys_as_words(
+    db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Before v3 the ingest kept hyphens inside name keys and took the whole double surname.
+    old_style = NewQuote(
+        start=0,
+        end=9,
+        text="We will win",
+        kind="direct",
+        speaker="Kwame Asante-Bright",
+        role=None,
+        speaker_key="kwame asante-bright",
+        speaker_surname="asante-bright",
+    )
+    with monkeypatch.context() as v2:
+        v2.setattr(schema, "MIGRATIONS", schema.MIGRATIONS[:2])
+        v2.setattr(schema, "SCHEMA_VERSION", 2)
+        async with Store(db_path) as store:
+            await store.add_article(article(body="One."), None, [old_style])
+    async with Store(db_path) as store:
+        assert user_version(db_path) == schema.SCHEMA_VERSION
+        with sqlite3.connect(db_path) as conn:
+            assert conn.execute("SELECT alias_key, surname FROM speaker_aliases").fetchall() == [
+                ("kwame asante bright", "bright")
+            ]
+            conn.execute(
+                "INSERT INTO speaker_aliases_fts(speaker_aliases_fts, rank) "
+                "VALUES ('integrity-check', 1)"
+            )
+        # the same name written without its hyphen now finds the stored speaker
+        await store.add_article(
+            article(body="Two."), None, [quote("We won", "Kwame Asante Bright")]
+        )
+        (speaker,) = await store.speaker_candidates("Asante Bright")
+        assert speaker.quote_count == 2

@@ -221,3 +221,12 @@ async def test_a_fuller_name_later_in_the_article_renames_the_speaker(store: Sto
         ("Kessel", "Mira Kessel"),
         2,
     )
+
+
+async def test_the_hyphenated_spelling_of_a_name_is_the_one_shown(store: Store) -> None:
+    await add(store, 1, quote("We will build", "Amara Okonjo Reyes"))
+    await add(store, 2, quote("We have built", "Amara Okonjo-Reyes"))
+    await add(store, 3, quote("We built it", "Amara Okonjo Reyes"))
+    (speaker,) = await store.speaker_candidates("Okonjo Reyes")
+    assert speaker.name == "Amara Okonjo-Reyes"
+    assert speaker.quote_count == 3

@@ -64,6 +64,11 @@ def test_name_match_score_ranks_exact_then_variant_then_typo() -> None:
 def test_names_with_apostrophes_hyphens_and_other_scripts() -> None:
     assert same_person("Conan O'Brien", "conan o’brien")
     assert same_person("Jean-Yves Le Drian", "Le Drian")
+    # a hyphen is often dropped: "Asante Bright" is "Asante-Bright"
+    assert same_person("Kwame Asante Bright", "Kwame Asante-Bright")
+    assert same_person("Asante-Bright", "Kwame Asante Bright")
+    assert normalize_name("Kwame Asante-Bright") == "kwame asante bright"
+    assert surname_key("Kwame Asante-Bright") == surname_key("Asante Bright") == "bright"
     assert normalize_name("Иван Петров") == "иван петров"
     assert same_person("Иван Петров", "Петров")
 
