@@ -1205,7 +1205,7 @@ class Store:
         text = url_or_id.strip()
         digits = text.removeprefix("#")
         async with self._writing("remove_feed", feed=text) as conn:
-            if digits.isdecimal():
+            if digits.isdecimal() and len(digits) <= 18:  # beyond that no SQLite integer
                 _, removed = await _run(conn, "DELETE FROM feeds WHERE id = ?", (int(digits),))
             else:
                 _, removed = await _run(conn, "DELETE FROM feeds WHERE url = ?", (text,))

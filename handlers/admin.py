@@ -10,7 +10,7 @@ from handlers.articles import UsageError
 from handlers.formatting import esc, truncate
 from handlers.ingest import IngestItem, IngestReport
 from handlers.replies import Reply
-from handlers.requests import Request
+from handlers.requests import Request, whole_number
 from handlers.runtime import Runtime
 from handlers.urls import UrlError, canonicalize
 
@@ -97,9 +97,10 @@ async def add(rt: Runtime, request: Request) -> Reply:
 async def remove(rt: Runtime, request: Request) -> Reply:
     """/remove ID: delete an article with its summaries and quotes."""
     arg = request.args.strip().lstrip("#")
-    if not arg.isdigit() or len(arg) > 12:
+    article_id = whole_number(arg)
+    if article_id is None:
         raise UsageError("Use /remove ID, e.g. /remove 12 (the number shown after #).")
-    if await rt.store.remove_article(int(arg)):
+    if await rt.store.remove_article(article_id):
         return Reply(f"Removed article #{arg} with its summaries and quotes.")
     return Reply(f"There is no article #{arg}.")
 
@@ -122,9 +123,10 @@ async def feed(rt: Runtime, request: Request) -> Reply:
 async def _feed_add(rt: Runtime, request: Request, url: str, rest: list[str]) -> str:
     minutes = DEFAULT_FEED_MINUTES
     if rest:
-        if not rest[0].isdigit() or int(rest[0]) not in FEED_MINUTES:
+        given = whole_number(rest[0])
+        if given is None or given not in FEED_MINUTES:
             raise UsageError("The interval is in minutes, from 5 to 1440 (a day).")
-        minutes = int(rest[0])
+        minutes = given
     try:
         canonical = canonicalize(url)
     except UrlError as exc:

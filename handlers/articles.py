@@ -11,7 +11,7 @@ from handlers import views
 from handlers.formatting import esc, format_date, truncate
 from handlers.paging import Page, more_button
 from handlers.replies import Button, Reply
-from handlers.requests import Request
+from handlers.requests import Request, whole_number
 from handlers.runtime import Runtime
 from summaries.summarize import ALGORITHMS, summarize
 
@@ -46,9 +46,10 @@ async def latest(rt: Runtime, request: Request) -> Reply:
     args = request.args.split()
     size = LATEST_DEFAULT
     if args:
-        if len(args) > 1 or not args[0].isdigit() or not 1 <= int(args[0]) <= LATEST_MAX:
+        count = whole_number(args[0]) if len(args) == 1 else None
+        if count is None or not 1 <= count <= LATEST_MAX:
             raise UsageError(f"Use /latest or /latest N with N from 1 to {LATEST_MAX}.")
-        size = int(args[0])
+        size = count
     page = Page(request.page, size)
     total = await rt.store.count_articles()
     articles = await rt.store.latest(page.size, page.offset)
@@ -69,7 +70,11 @@ async def latest(rt: Runtime, request: Request) -> Reply:
 
 @dataclass(frozen=True, slots=True)
 class SummaryArgs:
-    """Parsed /summary arguments: an article id or search words, a length, an algorithm."""
+    """Parsed /summary arguments: an article id or search words, a length, an algorithm.
+
+    For an id, `words` is the id as typed, and `article_id` is 0 when no article can have it
+    ("-1", thirteen digits).
+    """
 
     article_id: int | None
     words: str
@@ -92,12 +97,16 @@ def parse_summary_args(args: str) -> SummaryArgs:
     if tokens and tokens[-1].lower() in ALGORITHMS:
         algorithm = tokens.pop().lower()
     sentences = SUMMARY_DEFAULT
-    if len(tokens) >= 2 and tokens[-1].isdigit():
-        sentences = int(tokens.pop())
-        if not 1 <= sentences <= SUMMARY_MAX:
+    length = whole_number(tokens[-1]) if len(tokens) >= 2 else None
+    if length is not None:
+        tokens.pop()
+        if not 1 <= length <= SUMMARY_MAX:
             raise UsageError(f"Summaries have 1 to {SUMMARY_MAX} sentences.")
-    if len(tokens) == 1 and re.fullmatch(r"#?\d{1,12}", tokens[0]):
-        return SummaryArgs(int(tokens[0].lstrip("#")), "", sentences, algorithm)
+        sentences = length
+    if len(tokens) == 1 and re.fullmatch(r"#?-?\d+", tokens[0]):
+        # an id, even one that cannot exist ("-1", thirteen digits): say so, don't search
+        typed = tokens[0].lstrip("#")
+        return SummaryArgs(whole_number(typed) or 0, typed, sentences, algorithm)
     return SummaryArgs(None, check_query(" ".join(tokens), SUMMARY_USAGE), sentences, algorithm)
 
 
@@ -105,10 +114,11 @@ async def summary(rt: Runtime, request: Request) -> Reply:
     """The summary of one article, found by id or by words (several matches → buttons)."""
     parsed = parse_summary_args(request.args)
     if parsed.article_id is not None:
-        article = await rt.store.get_article(parsed.article_id)
+        article = await rt.store.get_article(parsed.article_id) if parsed.article_id else None
         if article is None:
             return Reply(
-                f"There is no article #{parsed.article_id}. Try /latest or /search to find one."
+                f"There is no article #{esc(truncate(parsed.words, 20))}. "
+                "Try /latest or /search to find one."
             )
         return await _summary_reply(rt, article, parsed)
     found = await rt.store.search_articles(parsed.words, MATCH_CHOICES + 1, snippets=False)

@@ -16,7 +16,7 @@ from handlers import admin, articles, digest, who_said
 from handlers.articles import UsageError
 from handlers.formatting import esc
 from handlers.replies import Reply
-from handlers.requests import Caller, Request
+from handlers.requests import Caller, Request, whole_number
 from handlers.runtime import Runtime
 from handlers.throttle import Throttle
 
@@ -138,10 +138,8 @@ class Newsbot:
     async def press(self, caller: Caller, action: str) -> Reply | None:
         """Run a button's action (`command page args`); stale or forged data is refused."""
         parts = action.split(" ", 2)
-        if len(parts) < 2 or parts[0] not in BY_NAME or not parts[1].isdigit():
-            return Reply(EXPIRED_BUTTON)
-        page = int(parts[1])
-        if not 1 <= page <= 10_000:
+        page = whole_number(parts[1]) if len(parts) >= 2 else None
+        if parts[0] not in BY_NAME or page is None or not 1 <= page <= 10_000:
             return Reply(EXPIRED_BUTTON)
         args = parts[2] if len(parts) == 3 else ""
         return await self.handle(Request(command=parts[0], args=args, caller=caller, page=page))

@@ -114,7 +114,7 @@ async def test_latest_pages_through_every_article(services: Services) -> None:
     assert seen == total
 
 
-@pytest.mark.parametrize("args", ["0", "11", "-1", "abc", "3 4", "9" * 4000])
+@pytest.mark.parametrize("args", ["0", "11", "-1", "abc", "3 4", "9" * 4000, "²", "⁵"])
 async def test_latest_bad_counts_explain_the_range(services: Services, args: str) -> None:
     reply = await ask(services, f"/latest {args}")
     assert "1 to 10" in reply.html or "too long" in reply.html
@@ -166,6 +166,10 @@ async def test_summary_with_several_matches_offers_buttons(services: Services) -
         ("99999", "There is no article #99999"),
         ("1 0", "1 to 10"),
         ("1 50", "1 to 10"),
+        ("1 ²", "match"),  # words, not a length: searched like any others
+        ("-1", "There is no article #-1"),
+        ("0", "There is no article #0"),
+        ("9" * 13, "There is no article"),
         ("zzqx qqzv", "No article matches"),
         ("<b>&amp; _*[`", "No article matches"),
         ("x" * 300, "at most 200"),
@@ -261,6 +265,15 @@ async def test_digest_bad_times_and_zones(services: Services, args: str) -> None
     assert chat is None or not chat.digest_enabled
 
 
+async def test_only_group_admins_may_take_a_groups_digest_now(services: Services) -> None:
+    await ask(services, "/digest on 08:00 UTC", GROUP, is_chat_admin=True)
+    refused = await ask(services, "/digest now", GROUP, is_chat_admin=False)
+    assert "administrators" in refused.html
+    # the member's attempt took nothing: the group's digest still has every article
+    sent = await ask(services, "/digest now", GROUP, is_chat_admin=True)
+    assert "Read the article" in sent.html
+
+
 async def test_digest_now_sends_new_articles_once(services: Services) -> None:
     first = await ask(services, "/digest now")
     assert "digest" in first.html.lower() and "Read the article" in first.html
@@ -340,6 +353,7 @@ async def test_remove_and_stats(services: Services) -> None:
     assert await services.store.count_articles() == before - 1
     assert "no article" in (await ask(services, "/remove 1", ADMIN)).html.lower()
     assert "/remove ID" in (await ask(services, "/remove abc", ADMIN)).html
+    assert "/remove ID" in (await ask(services, "/remove ²", ADMIN)).html
     stats = await ask(services, "/stats", ADMIN)
     assert f"Articles: {before - 1}" in stats.html
 
@@ -348,13 +362,18 @@ async def test_feed_commands_validate_urls(services: Services) -> None:
     assert "No feeds yet" in (await ask(services, "/feed list", ADMIN)).html
     bad = await ask(services, "/feed add ftp://example.com/rss", ADMIN)
     assert "http" in bad.html.lower()
+    odd = await ask(services, "/feed add https://news.example/rss ²", ADMIN)
+    assert "minutes, from 5 to 1440" in odd.html
+    huge = await ask(services, "/feed remove " + "9" * 30, ADMIN)
+    assert "No such feed" in huge.html
 
 
 # --- buttons and floods ----------------------------------------------------------------------
 
 
 @pytest.mark.parametrize(
-    "action", ["", "latest", "latest x", "nope 2", "latest 0", "latest 99999999"]
+    "action",
+    ["", "latest", "latest x", "nope 2", "latest 0", "latest 99999999", "latest ² x"],
 )
 async def test_stale_or_forged_buttons(services: Services, action: str) -> None:
     reply = await services.newsbot.press(USER, action)
