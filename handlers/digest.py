@@ -168,6 +168,12 @@ async def digest_command(rt: Runtime, request: Request) -> Reply:
     if action == "now":
         if len(tokens) > 1:
             raise UsageError(USAGE)
+        if caller.is_group and not await request.is_chat_admin():
+            # it moves the group's digest on: a member could otherwise empty the daily one
+            return Reply(
+                "Only this group's administrators can send its digest early. "
+                "/latest shows the newest articles to anyone."
+            )
         digest = await build_digest(rt, chat)
         if digest is None:
             return Reply("Nothing new since the last digest. Try /latest for recent articles.")
