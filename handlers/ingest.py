@@ -21,6 +21,7 @@ from __future__ import annotations
 import asyncio
 import functools
 import logging
+import re
 import stat
 from collections.abc import Callable, Sequence
 from concurrent.futures import Executor
@@ -68,6 +69,7 @@ T = TypeVar("T")
 
 # A feed entry with this many words of its own is a full article rather than a teaser.
 FULL_ENTRY_WORDS = 80
+_SURROGATES = re.compile("[\ud800-\udfff]")
 _MB = 1024 * 1024
 
 IngestStatus = Literal["added", "duplicate", "rejected"]
@@ -492,7 +494,17 @@ class Ingestor:
         return items
 
     async def _ingest_draft(self, draft: ArticleDraft, added_by: int | None) -> IngestItem:
-        """Analyse one draft off the event loop, then store it in one transaction."""
+        """Analyse one draft off the event loop, then store it in one transaction.
+
+        Whatever goes wrong costs this draft only: the items of a batch already stored stay
+        in its report, so the report always lists exactly what was stored.
+        """
+        try:
+            return await self._analyse_and_store(_encodable(draft), added_by)
+        except Exception:
+            return _unexpected(draft.source)
+
+    async def _analyse_and_store(self, draft: ArticleDraft, added_by: int | None) -> IngestItem:
         source, title = draft.source, draft.title
         try:
             analysis = await self._off_loop(
@@ -629,6 +641,20 @@ def _read_file(path: Path, max_bytes: int) -> bytes:
     if len(data) > max_bytes:
         raise _TooLargeFileError(len(data))
     return data
+
+
+def _encodable(draft: ArticleDraft) -> ArticleDraft:
+    """The draft with lone surrogates replaced by U+FFFD.
+
+    A JSON "\\udc00" escape decodes to a str that UTF-8 cannot encode, which the store would
+    only find out halfway through storing the article.
+    """
+    fields = {
+        name: _SURROGATES.sub("\ufffd", value)
+        for name in ("text", "title", "url", "outlet", "author")
+        if isinstance(value := getattr(draft, name), str) and _SURROGATES.search(value)
+    }
+    return replace(draft, **fields) if fields else draft
 
 
 def _new_quote(quote: Quote) -> NewQuote:

@@ -304,10 +304,8 @@ def drafts_from_json(text: str, *, source: str) -> list[Decoded]:
     """An article object or a list of article objects; each bad object is its own rejection."""
     try:
         value = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise SourceError(
-            f"this is not valid JSON (line {exc.lineno}: {exc.msg}) — fix the file and resend it"
-        ) from None
+    except (ValueError, RecursionError) as exc:
+        raise SourceError(f"{_json_problem(exc)} — fix the file and resend it") from None
     if isinstance(value, dict):
         return [_draft_from_object(value, source)]
     if isinstance(value, list) and value:
@@ -323,12 +321,24 @@ def drafts_from_jsonl(text: str, *, source: str) -> list[Decoded]:
             continue
         label = f"{source} line {number}"
         try:
-            drafts.append(_draft_from_object(json.loads(line), label))
-        except json.JSONDecodeError as exc:
-            drafts.append(Rejection(label, f"this line is not valid JSON ({exc.msg})"))
+            value = json.loads(line)
+        except (ValueError, RecursionError) as exc:
+            drafts.append(Rejection(label, f"{_json_problem(exc)} — fix this line and resend it"))
+            continue
+        drafts.append(_draft_from_object(value, label))
     if not drafts:
         raise SourceError(EMPTY_REASON)
     return drafts
+
+
+def _json_problem(exc: ValueError | RecursionError) -> str:
+    """What made json.loads fail, for people: the parser's message or the limit it hit."""
+    if isinstance(exc, json.JSONDecodeError):
+        return f"this is not valid JSON (line {exc.lineno}: {exc.msg})"
+    if isinstance(exc, RecursionError):
+        return "this JSON is nested too deeply to read"
+    # The only other ValueError json.loads raises: an integer longer than Python converts.
+    return "this JSON has a number too long to read"
 
 
 def parse_datetime(value: object) -> datetime | None:
@@ -354,7 +364,10 @@ def parse_datetime(value: object) -> datetime | None:
         return None
     if parsed.tzinfo is None:
         return parsed.replace(tzinfo=UTC)
-    return parsed.astimezone(UTC)
+    try:
+        return parsed.astimezone(UTC)
+    except OverflowError:  # "9999-12-31T23:59:59-12:00" is past the last datetime in UTC
+        return None
 
 
 def _kind(filename: str, mime_type: str | None) -> str:

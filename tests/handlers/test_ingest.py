@@ -10,12 +10,13 @@ import json
 import os
 import threading
 import tracemalloc
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
 
+from data.models import NewArticle, NewQuote, NewSummary
 from data.store import Store
 from handlers.ingest import (
     FULL_ENTRY_WORDS,
@@ -302,6 +303,57 @@ async def test_json_batch_reports_each_article(ingestor: Ingestor, store: Store)
     assert first is not None
     article = await store.get_article(first)
     assert article is not None and article.url == "https://courier.example/storm"
+
+
+async def test_a_lone_surrogate_is_replaced_and_the_batch_is_stored(
+    ingestor: Ingestor, store: Store
+) -> None:
+    good = [{"title": "Storm", "text": STORM_TEXT}, {"title": "Ferry", "text": FERRY_TEXT}]
+    odd = json.dumps({"title": "Lone \udc00 half", "text": f"{MARKET_TEXT} \udc00"})
+    data = f"[{json.dumps(good[0])}, {odd}, {json.dumps(good[1])}]".encode()
+    report = await ingestor.ingest_bytes(data, "batch.json", added_by=1)
+    assert [i.status for i in report.items] == ["added", "added", "added"]
+    article = await store.get_article(report.items[1].article_id or 0)
+    assert article is not None
+    assert article.title == "Lone \ufffd half" and article.body.endswith("\ufffd")
+
+
+class FailingStore(Store):
+    """A real store that hits an unexpected bug (not a StoreError) on one article."""
+
+    async def add_article(
+        self, article: NewArticle, summary: NewSummary | None, quotes: Sequence[NewQuote]
+    ) -> int:
+        if article.title == "Ferry":
+            raise RuntimeError("bug in the store")
+        return await super().add_article(article, summary, quotes)
+
+
+async def test_an_unexpected_error_costs_one_item_and_the_report_stays_true(
+    tmp_path: Path,
+) -> None:
+    store = FailingStore(tmp_path / "newsbot.db")
+    await store.open()
+    try:
+        items = [
+            {"title": "Storm", "text": STORM_TEXT},
+            {"title": "Ferry", "text": FERRY_TEXT},
+            {"title": "Market", "text": MARKET_TEXT},
+        ]
+        ingestor = Ingestor(store, limits=LIMITS)
+        report = await ingestor.ingest_bytes(json.dumps(items).encode(), "b.json", added_by=1)
+        assert [(i.source, i.status) for i in report.items] == [
+            ("b.json #1", "added"),
+            ("b.json #2", "rejected"),
+            ("b.json #3", "added"),
+        ]
+        assert report.items[1].reason == (
+            "newsbot hit an unexpected error with this item; it was not stored"
+        )
+        stored = {a.title for a in await store.latest(5)}
+        assert stored == {"Storm", "Market"}
+    finally:
+        await store.close()
 
 
 # ----------------------------------------------------------------------- files and folders

@@ -295,6 +295,52 @@ def test_jsonl_reports_bad_lines_by_number() -> None:
     assert isinstance(decoded[1], Rejection) and "not valid JSON" in decoded[1].reason
 
 
+@pytest.mark.parametrize(
+    ("data", "reason"),
+    [
+        (b"[" * 100_000 + b"]" * 100_000, "this JSON is nested too deeply to read"),
+        (b'{"title": "x", "text": "y", "id": ' + b"9" * 5000 + b"}", "a number too long"),
+    ],
+    ids=["deep", "long-number"],
+)
+def test_json_beyond_the_parsers_limits_is_one_rejection(data: bytes, reason: str) -> None:
+    assert reason in only_rejection(drafts_from_bytes(data, "bad.json")).reason
+
+
+def test_jsonl_lines_beyond_the_parsers_limits_are_rejected_one_by_one() -> None:
+    lines = [
+        json.dumps({"title": "Storm", "text": STORM_TEXT}),
+        "[" * 100_000 + "]" * 100_000,
+        '{"title": "x", "text": "y", "date": ' + "9" * 5000 + "}",
+        json.dumps({"title": "Library", "text": LIBRARY_TEXT}),
+    ]
+    decoded = drafts_from_bytes("\n".join(lines).encode(), "feed.jsonl")
+    assert [type(d).__name__ for d in decoded] == [
+        "ArticleDraft",
+        "Rejection",
+        "Rejection",
+        "ArticleDraft",
+    ]
+    assert decoded[1] == Rejection(
+        "feed.jsonl line 2", "this JSON is nested too deeply to read — fix this line and resend it"
+    )
+    assert decoded[2] == Rejection(
+        "feed.jsonl line 3", "this JSON has a number too long to read — fix this line and resend it"
+    )
+
+
+def test_a_json_date_outside_the_datetime_range_is_dropped_not_the_article() -> None:
+    items = [
+        {"title": "Storm", "text": STORM_TEXT, "date": "9999-12-31T23:59:59-12:00"},
+        {"title": "Market", "text": MARKET_TEXT, "date": "0001-01-01T00:00:00+14:00"},
+    ]
+    decoded = drafts_from_bytes(json.dumps(items).encode(), "batch.json")
+    assert [(type(d).__name__, getattr(d, "published_at", "-")) for d in decoded] == [
+        ("ArticleDraft", None),
+        ("ArticleDraft", None),
+    ]
+
+
 def test_json_mime_type_beats_the_extension() -> None:
     data = json.dumps({"title": "Market", "text": MARKET_TEXT}).encode()
     draft = only_draft(drafts_from_bytes(data, "upload.txt", mime_type="application/json"))
@@ -317,6 +363,8 @@ def test_json_mime_type_beats_the_extension() -> None:
         (True, None),
         (None, None),
         (10**20, None),
+        ("9999-12-31T23:59:59-12:00", None),
+        ("0001-01-01T00:00:00+14:00", None),
     ],
 )
 def test_parse_datetime(value: object, expected: datetime | None) -> None:
