@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from bisect import bisect_left
+from itertools import islice
 
 MAX_TOKENS = 16
 """Words and phrases kept from a query: bounds the cost of one search, whatever was pasted."""
@@ -36,26 +38,91 @@ def _quote(text: str) -> str:
     return '"' + text.replace('"', '""') + '"'
 
 
+def _terms(query: str) -> list[str]:
+    """The words and "quoted phrases" of `query` that FTS5 can match, at most MAX_TOKENS."""
+    terms: list[str] = []
+    for match in _TERM.finditer(unicodedata.normalize("NFKC", query)):
+        word = match.group(5)
+        if word is not None:
+            if _searchable(word):
+                terms.append(word)
+        else:
+            phrase = next(group for group in match.groups()[:4] if group is not None)
+            words = [chunk for chunk in phrase.split() if _searchable(chunk)][:MAX_TOKENS]
+            if words:
+                terms.append(" ".join(words))
+        if len(terms) == MAX_TOKENS:
+            break
+    return terms
+
+
 def match_expression(query: str) -> str | None:
     """MATCH expression requiring every word and "quoted phrase" of `query`, or None.
 
     `budget "green bond"` becomes `"budget" "green bond"`: the word budget and the phrase
     green bond, both required (FTS5's implicit AND).
     """
-    terms: list[str] = []
-    for match in _TERM.finditer(unicodedata.normalize("NFKC", query)):
-        word = match.group(5)
-        if word is not None:
-            if _searchable(word):
-                terms.append(_quote(word))
-        else:
-            phrase = next(group for group in match.groups()[:4] if group is not None)
-            words = [chunk for chunk in phrase.split() if _searchable(chunk)][:MAX_TOKENS]
-            if words:
-                terms.append(_quote(" ".join(words)))
-        if len(terms) == MAX_TOKENS:
-            break
-    return " ".join(terms) if terms else None
+    terms = _terms(query)
+    return " ".join(map(_quote, terms)) if terms else None
+
+
+SNIPPET_SCAN_CHARS = 50_000
+"""Characters of a text that snippet() reads: far beyond a news story, and a bound on the cost.
+
+FTS5's own snippet() weighs every match position of a document, which is quadratic: on one
+480 KB article of a repeated word it held the store for 26 s.
+"""
+
+# The tokens unicode61 indexes: runs of letters and digits.
+_WORD = re.compile(r"[^\W_]+")
+
+
+def _fold(word: str) -> str:
+    """A token as unicode61 with remove_diacritics compares it: no case, no accents."""
+    if word.isascii():
+        return word.lower()  # most words: nothing to decompose
+    decomposed = unicodedata.normalize("NFKD", word)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
+
+
+def snippet(text: str, query: str, *, words: int = 16) -> str:
+    """About `words` words of `text` around the densest cluster of `query`'s words, each
+    match between "\x02" and "\x03", with "…" where text was cut; the start of `text` when
+    none of the words occurs in its first SNIPPET_SCAN_CHARS characters.
+    """
+    wanted = {_fold(w) for term in _terms(query) for w in _WORD.findall(term)}
+    prefix = text[:SNIPPET_SCAN_CHARS]
+    # findall and a set look-up per word, in C where the text allows: a search page makes
+    # several snippets, and most articles are plain ASCII, where lower() is the whole fold.
+    if prefix.isascii():
+        folded = _WORD.findall(prefix.lower())
+    else:
+        folded = [_fold(word) for word in _WORD.findall(prefix)]
+    if not folded:
+        return ""
+    hits = [i for i, word in enumerate(folded) if word in wanted]
+    start, best = 0, 0
+    # Each of the first hits opens a candidate window (two words of context before it); the
+    # window holding the most different query words wins, the earliest on a tie.
+    for hit in hits[: words * 8]:
+        first = max(0, hit - 2)
+        inside = hits[bisect_left(hits, first) : bisect_left(hits, first + words)]
+        found = {folded[i] for i in inside}
+        if len(found) > best:
+            start, best = first, len(found)
+    end = min(len(folded), start + words)
+    marked = set(hits)
+    tokens = islice(_WORD.finditer(prefix), start, end)
+    pieces = ["…" if start > 0 else ""]
+    position: int | None = None
+    for i, token in enumerate(tokens, start):
+        if position is not None:
+            pieces.append(prefix[position : token.start()])  # the spaces and marks between
+        pieces.append(f"\x02{token.group()}\x03" if i in marked else token.group())
+        position = token.end()
+    cut = end < len(folded) or len(text) > SNIPPET_SCAN_CHARS
+    pieces.append("…" if cut else text[position:])
+    return "".join(pieces)
 
 
 def name_key(name: str) -> str:

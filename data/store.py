@@ -125,6 +125,15 @@ def content_hash(body: str) -> str:
     return hashlib.sha256(normalised.encode("utf-8")).hexdigest()
 
 
+def _snippet(title: str, body: str, query: str) -> str:
+    """The body's snippet, or the title's when only the title holds the words."""
+    made = fts.snippet(body, query)
+    if "\x02" in made:
+        return made
+    titled = fts.snippet(title, query)
+    return titled if "\x02" in titled else made
+
+
 def _placeholders(count: int) -> str:
     return ",".join("?" * count)
 
@@ -140,12 +149,6 @@ def _sentences(text: str | None) -> tuple[str, ...]:
 
 _ARTICLE_COLUMNS = (
     "id, title, url, outlet, author, published_at, added_at, added_by, language, body, content_hash"
-)
-
-# A search result's snippet column and its parameters: matched words between \x02 and \x03.
-_SNIPPET: tuple[str, tuple[str, ...]] = (
-    "snippet(articles_fts, -1, ?, ?, '…', 16)",
-    ("\x02", "\x03"),
 )
 
 # The default summary is the one named on the article row; the join is a primary-key lookup.
@@ -758,9 +761,8 @@ class Store:
         Selective queries (fewer matches than that) are ranked by bm25 with a title match
         weighing 5× a body match. Common queries, whose bm25 would first scan every match
         in the library to weigh the words, list articles with every word in the title
-        first, then the rest, newest first within each. Snippets mark matched words with
-        "\\x02" … "\\x03"; with `snippets=False` every snippet is "" and none is made, which
-        saves reading the matched articles' positions (most of a common search's cost).
+        first, then the rest, newest first within each. Snippets (fts.snippet) mark matched
+        words with "\\x02" … "\\x03"; with `snippets=False` every snippet is "".
         """
         expression = fts.match_expression(query)
         if expression is None:
@@ -776,31 +778,36 @@ class Store:
             )
             if not window or limit <= 0:
                 return SearchResults(len(window), ())
-            snippet, marks = _SNIPPET if snippets else ("''", ())
             if len(window) < SEARCH_WINDOW:
-                ranked = await _rows(
+                rows = await _rows(
                     conn,
-                    f"""
-                    SELECT rowid, {snippet} FROM articles_fts
-                    WHERE articles_fts MATCH ? ORDER BY rank LIMIT ? OFFSET ?
-                    """,
-                    (*marks, expression, limit, offset),
+                    "SELECT rowid FROM articles_fts WHERE articles_fts MATCH ? "
+                    "ORDER BY rank LIMIT ? OFFSET ?",
+                    (expression, limit, offset),
                 )
-            elif snippets:
-                ranked = await self._common_search(conn, expression, window, limit, offset)
+                page = [row[0] for row in rows]
             else:
                 page = await self._common_page(conn, expression, window, limit, offset)
-                ranked = [(article_id, "") for article_id in page]
-            if not ranked:
+            if not page:
                 return SearchResults(len(window), ())
-            ids = [row[0] for row in ranked]
-            rows = await _rows(
-                conn, f"{_LISTING_SELECT} WHERE a.id IN ({_placeholders(len(ids))})", ids
+            marks = _placeholders(len(page))
+            rows = await _rows(conn, f"{_LISTING_SELECT} WHERE a.id IN ({marks})", page)
+            # Snippets are made here from the start of each text, not by FTS5's snippet(),
+            # whose cost grows with the square of an article's matches (see fts.snippet).
+            texts = (
+                await _rows(
+                    conn,
+                    f"SELECT id, title, substr(body, 1, ?) FROM articles WHERE id IN ({marks})",
+                    [fts.SNIPPET_SCAN_CHARS, *page],
+                )
+                if snippets
+                else []
             )
         listings = {row[0]: _listing(row) for row in rows}
+        found = {article_id: _snippet(title, body, query) for article_id, title, body in texts}
         hits = tuple(
-            SearchHit(article=listings[article_id], snippet=snippet)
-            for article_id, snippet in ranked
+            SearchHit(article=listings[article_id], snippet=found.get(article_id, ""))
+            for article_id in page
             if article_id in listings
         )
         return SearchResults(len(window), hits)
@@ -821,26 +828,6 @@ class Store:
         seen = set(first)
         order = first + [row[0] for row in window if row[0] not in seen]
         return order[offset : offset + limit]
-
-    @classmethod
-    async def _common_search(
-        cls, conn: aiosqlite.Connection, expression: str, window: list[Any], limit: int, offset: int
-    ) -> list[Any]:
-        """`_common_page` with each article's snippet."""
-        page = await cls._common_page(conn, expression, window, limit, offset)
-        if not page:
-            return []
-        snippet, marks = _SNIPPET
-        snippets = await _rows(
-            conn,
-            f"""
-            SELECT rowid, {snippet} FROM articles_fts
-            WHERE articles_fts MATCH ? AND rowid IN ({_placeholders(len(page))})
-            """,
-            [*marks, expression, *page],
-        )
-        by_id = dict(snippets)
-        return [(article_id, by_id[article_id]) for article_id in page if article_id in by_id]
 
     # -- summaries cache -------------------------------------------------------------------
 

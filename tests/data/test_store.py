@@ -372,3 +372,18 @@ async def test_search_count_is_capped(store: Store) -> None:
     found = await store.search_articles("harbour", 5, SEARCH_WINDOW - 3)
     assert found.total == SEARCH_WINDOW
     assert len(found.hits) == 3
+
+
+async def test_search_snippets_come_from_the_title_when_only_it_matches(store: Store) -> None:
+    await store.add_article(
+        article(title="Ferry strike ends", body="Crews return to work on Monday."), None, []
+    )
+    (hit,) = (await store.search_articles("ferry", 5)).hits
+    assert hit.snippet == "\x02Ferry\x03 strike ends"
+
+
+async def test_search_in_an_article_of_one_repeated_word_answers(store: Store) -> None:
+    # FTS5's snippet() weighs every pair of matches: this article held the store for 26 s.
+    await store.add_article(article(title="Report", body="harbour " * 60_000), None, [])
+    (hit,) = (await store.search_articles("harbour", 5)).hits
+    assert hit.snippet.count("\x02harbour\x03") == 16
