@@ -649,12 +649,21 @@ def _encodable(draft: ArticleDraft) -> ArticleDraft:
     A JSON "\\udc00" escape decodes to a str that UTF-8 cannot encode, which the store would
     only find out halfway through storing the article.
     """
-    fields = {
-        name: _SURROGATES.sub("\ufffd", value)
-        for name in ("text", "title", "url", "outlet", "author")
-        if isinstance(value := getattr(draft, name), str) and _SURROGATES.search(value)
-    }
-    return replace(draft, **fields) if fields else draft
+    fields = (draft.text, draft.title, draft.url, draft.outlet, draft.author)
+    if not any(value and _SURROGATES.search(value) for value in fields):
+        return draft
+    return replace(
+        draft,
+        text=_fffd(draft.text),
+        title=draft.title and _fffd(draft.title),
+        url=draft.url and _fffd(draft.url),
+        outlet=draft.outlet and _fffd(draft.outlet),
+        author=draft.author and _fffd(draft.author),
+    )
+
+
+def _fffd(value: str) -> str:
+    return _SURROGATES.sub("\ufffd", value)
 
 
 def _new_quote(quote: Quote) -> NewQuote:
