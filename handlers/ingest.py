@@ -51,6 +51,7 @@ from handlers.sources import (
     Decoded,
     Rejection,
     SourceError,
+    count_words,
     draft_from_text,
     drafts_from_bytes,
 )
@@ -431,7 +432,7 @@ class Ingestor:
         """The entry's items, and whether it failed in a way the next poll may get past."""
         source = entry.link or f"{feed.title or feed_url}: {entry.title or 'untitled entry'}"
         try:
-            if entry.link is None or len(entry.text.split()) >= FULL_ENTRY_WORDS:
+            if entry.link is None or count_words(entry.text) >= FULL_ENTRY_WORDS:
                 try:
                     draft = draft_from_text(
                         entry.text,
@@ -523,7 +524,7 @@ class Ingestor:
                 "newsbot failed while analysing this article; it was not stored",
                 title=title,
             )
-        words = len(analysis.body.split())
+        words = count_words(analysis.body)
         if words < MIN_WORDS:
             return rejected(
                 source,

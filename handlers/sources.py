@@ -39,6 +39,11 @@ BINARY_REASON = (
     "this looks like a binary file (e.g. an image or PDF) — send text, HTML, Markdown or JSON"
 )
 EMPTY_REASON = "there is no text in it — send the article text, a file or a link"
+NO_WORDS_REASON = "there are no words in it, only punctuation or symbols — send the article text"
+SPACELESS_REASON = (
+    "this looks like Chinese, Japanese, Korean or Thai text, which newsbot cannot summarise "
+    "yet — it needs a language written with spaces between words"
+)
 
 _BOMS = (
     (codecs.BOM_UTF32_LE, "utf-32"),  # before UTF-16 LE, whose BOM is its prefix
@@ -50,6 +55,14 @@ _BOMS = (
 # File signatures of formats people are likely to send by mistake.
 _MAGIC = (b"%PDF-", b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"PK\x03\x04", b"\x1f\x8b", b"ID3")
 _MIN_PRINTABLE_RATIO = 0.95
+_WORD_CHAR = re.compile(r"[^\W_]")  # a letter or a digit
+# Scripts written without spaces between words (Han, kana, Thai, Lao, Khmer, Myanmar) and
+# Hangul: newsbot's word and sentence rules cannot segment them (see summaries.language).
+_SPACELESS_SCRIPT = re.compile(
+    "[\u0e00-\u0eff\u1000-\u109f\u1100-\u11ff\u1780-\u17ff\u3040-\u30ff\u3130-\u318f"
+    "\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff\U00020000-\U0003134f]"
+)
+_SCRIPT_SAMPLE_CHARS = 20_000
 # Non-letter characters common in Western text in cp1252 / Latin-1.
 _WESTERN_CHARS = frozenset("\u00a0«»“”‘’„‚‹›–—…•€£¥¢°©®™§¶·×÷±¿¡ºª²³¹¼½¾ŠšŒœŽžŸ")
 _KIND_BY_EXTENSION = {
@@ -173,17 +186,20 @@ def draft_from_text(
     author: str | None = None,
     published_at: datetime | None = None,
 ) -> ArticleDraft:
-    """A plain-text article; without a title, its first non-empty line becomes the title."""
+    """A plain-text article; without a title, a short first line above the text is the title.
+
+    A one-paragraph paste (or one whose first line is too long for a headline) keeps all its
+    text and no title: the ingest pipeline names it by its first words once cleaned. Taking
+    its first line as the title would make the cleaner drop that line as a repeated headline.
+    """
     text = text.strip()
     if not text:
         raise SourceError(EMPTY_REASON)
     if title is None or not title.strip():
         first, _, rest = text.partition("\n")
-        title = _shorten(first.strip())
-        # A short first line is a headline, not part of the body; a long one is the body
-        # itself (a one-paragraph paste) and only lends the title its first words.
+        title = None
         if rest.strip() and len(first.strip()) <= MAX_TITLE_CHARS:
-            text = rest.strip()
+            title, text = first.strip(), rest.strip()
     else:
         title = _shorten(title.strip())
     _require_article_length(text)
@@ -442,8 +458,19 @@ def _mostly_printable(text: str) -> bool:
     return printable >= _MIN_PRINTABLE_RATIO * len(sample)
 
 
+def count_words(text: str) -> int:
+    """Whitespace-separated tokens that hold a letter or a digit ("!!!" is no word)."""
+    return sum(1 for token in text.split() if _WORD_CHAR.search(token))
+
+
 def _require_article_length(text: str) -> None:
-    words = len(text.split())
+    sample = text[:_SCRIPT_SAMPLE_CHARS]
+    letters = sum(1 for ch in sample if ch.isalpha())
+    if letters and len(_SPACELESS_SCRIPT.findall(sample)) >= letters / 2:
+        raise SourceError(SPACELESS_REASON)  # its "word" count would be meaningless
+    words = count_words(text)
+    if words == 0:
+        raise SourceError(NO_WORDS_REASON)
     if words < MIN_WORDS:
         raise SourceError(
             f"this is too short for an article ({words} words; at least {MIN_WORDS} are "

@@ -142,6 +142,32 @@ async def test_too_short_text_is_rejected(ingestor: Ingestor, store: Store) -> N
     await assert_nothing_stored(store)
 
 
+async def test_a_one_line_paste_keeps_every_word(ingestor: Ingestor, store: Store) -> None:
+    line = " ".join(FERRY_TEXT.split()[:30])
+    item = await ingestor.ingest_text(line, added_by=1)
+    assert item.status == "added", item
+    article = await store.get_article(item.article_id or 0)
+    assert article is not None and article.body == line
+    assert article.title == " ".join(line.split()[:12]) + "…"
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        ("!!! ??? ... " * 30, "there are no words in it, only punctuation or symbols"),
+        ("城市议会周二开会讨论新的港口大桥。" * 20, "this looks like Chinese, Japanese, Korean"),
+    ],
+    ids=["punctuation", "chinese"],
+)
+async def test_text_that_is_no_article_says_why(
+    ingestor: Ingestor, store: Store, text: str, reason: str
+) -> None:
+    item = await ingestor.ingest_text(text, added_by=1)
+    assert item.status == "rejected"
+    assert item.reason is not None and item.reason.startswith(reason), item.reason
+    await assert_nothing_stored(store)
+
+
 async def test_a_20_mb_paste_is_rejected_by_its_length(ingestor: Ingestor, store: Store) -> None:
     item = await ingestor.ingest_text("word " * (4 * 1024 * 1024), added_by=1)
     assert item.status == "rejected"

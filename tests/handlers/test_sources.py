@@ -9,10 +9,13 @@ import pytest
 
 from handlers.sources import (
     BINARY_REASON,
+    NO_WORDS_REASON,
+    SPACELESS_REASON,
     ArticleDraft,
     Decoded,
     Rejection,
     SourceError,
+    count_words,
     decode_bytes,
     draft_from_html,
     draft_from_markdown,
@@ -54,12 +57,18 @@ def test_given_title_keeps_the_whole_text() -> None:
     assert draft.text == STORM_TEXT
 
 
-def test_one_long_paragraph_lends_its_first_words_to_the_title() -> None:
-    paragraph = " ".join(STORM_TEXT.split())
-    draft = draft_from_text(paragraph, source="text")
-    assert draft.text == paragraph
-    assert draft.title is not None and draft.title.endswith("…")
-    assert paragraph.startswith(draft.title.rstrip("…"))
+@pytest.mark.parametrize(
+    "text",
+    [
+        " ".join(STORM_TEXT.split()),  # one paragraph
+        " ".join(STORM_TEXT.split()) + "\n\n" + MARKET_TEXT,  # a first line too long for a title
+    ],
+    ids=["one-paragraph", "long-first-line"],
+)
+def test_text_without_a_headline_line_keeps_all_its_text_and_no_title(text: str) -> None:
+    # A title taken from the text itself would be cut from the body as a repeated headline.
+    draft = draft_from_text(text, source="text")
+    assert (draft.title, draft.text) == (None, text)
 
 
 @pytest.mark.parametrize("text", ["", "   \n\t  \n"])
@@ -71,6 +80,43 @@ def test_empty_text_is_refused(text: str) -> None:
 def test_too_short_text_is_refused_with_the_word_count() -> None:
     with pytest.raises(SourceError, match=r"too short for an article \(5 words"):
         draft_from_text("Headline\nOnly five words in here.", source="text")
+
+
+def test_punctuation_is_not_words() -> None:
+    with pytest.raises(SourceError) as caught:
+        draft_from_text("Headline\n" + "!!! ??? ... " * 30, source="text")
+    assert str(caught.value) == NO_WORDS_REASON
+    with pytest.raises(SourceError, match=r"too short for an article \(2 words"):
+        draft_from_text("Headline\n" + "-- — * · ... " * 30 + "two words", source="text")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "港口大桥今天正式通车。市长表示，这座桥将缩短两岸居民的通勤时间。" * 5,
+        "港湾の新しい橋が今日開通しました。市長は通勤時間が短くなると述べました。" * 5,
+        "สะพานท่าเรือแห่งใหม่เปิดใช้งานแล้ววันนี้ นายกเทศมนตรีกล่าวว่าจะช่วยลดเวลา " * 5,
+        "항구 다리가 오늘 개통되었습니다. 시장은 통근 시간이 줄어들 것이라고 말했습니다. " * 5,
+    ],
+    ids=["chinese", "japanese", "thai", "korean"],
+)
+def test_text_in_scripts_without_spaces_gets_its_own_reason(text: str) -> None:
+    with pytest.raises(SourceError) as caught:
+        draft_from_text(f"Headline\n{text}", source="text")
+    assert str(caught.value) == SPACELESS_REASON
+
+
+def test_a_few_foreign_names_do_not_make_a_text_spaceless() -> None:
+    text = STORM_TEXT.replace("Mayor Anna Berg", "Mayor 王小明 (Wang Xiaoming) of 北京")
+    assert draft_from_text(f"Storm\n{text}", source="text").text == text
+
+
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [("Storm hits coast", 3), ("!!! ??? ...", 0), ("“Yes,” — 2024 … ok.", 3), ("", 0)],
+)
+def test_count_words(text: str, words: int) -> None:
+    assert count_words(text) == words
 
 
 # -------------------------------------------------------------------------------- decoding
