@@ -12,6 +12,7 @@ import codecs
 import html as htmllib
 import json
 import re
+import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -38,6 +39,11 @@ SUPPORTED_EXTENSIONS = frozenset(
 BINARY_REASON = (
     "this looks like a binary file (e.g. an image or PDF) — send text, HTML, Markdown or JSON"
 )
+CONTROL_REASON = (
+    "this looks like a binary file, not text: much of it is control characters — send text, "
+    "HTML, Markdown or JSON"
+)
+UTF16_REASON = "this looks like UTF-16 text without a byte-order mark — resend it as UTF-8"
 EMPTY_REASON = "there is no text in it — send the article text, a file or a link"
 NO_WORDS_REASON = "there are no words in it, only punctuation or symbols — send the article text"
 SPACELESS_REASON = (
@@ -52,9 +58,20 @@ _BOMS = (
     (codecs.BOM_UTF16_LE, "utf-16"),
     (codecs.BOM_UTF16_BE, "utf-16"),
 )
-# File signatures of formats people are likely to send by mistake.
-_MAGIC = (b"%PDF-", b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"PK\x03\x04", b"\x1f\x8b", b"ID3")
+# File signatures of formats people are likely to send by mistake, and what they are.
+_MAGIC = (
+    (b"%PDF-", "a PDF document"),
+    (b"\x89PNG", "a PNG image"),
+    (b"\xff\xd8\xff", "a JPEG image"),
+    (b"GIF8", "a GIF image"),
+    (b"PK\x03\x04", "a ZIP archive (Word and OpenDocument files are ZIP archives too)"),
+    (b"\x1f\x8b", "a gzip archive"),
+    (b"ID3", "an MP3 file"),
+)
 _MIN_PRINTABLE_RATIO = 0.95
+# Text may carry a few NUL bytes left by a broken editor or export; more is a binary format.
+_STRAY_NULS = 4
+_STRAY_NULS_PER_BYTE = 1 / 1000
 _WORD_CHAR = re.compile(r"[^\W_]")  # a letter or a digit
 # Scripts written without spaces between words (Han, kana, Thai, Lao, Khmer, Myanmar) and
 # Hangul: newsbot's word and sentence rules cannot segment them (see summaries.language).
@@ -168,11 +185,13 @@ def decode_bytes(data: bytes, *, charset: str | None = None) -> str:
         raise SourceError(EMPTY_REASON)
     text = _decode_with_bom(data)
     if text is None:
-        if data.startswith(_MAGIC) or b"\x00" in data:
-            raise SourceError(BINARY_REASON)
+        for magic, name in _MAGIC:
+            if data.startswith(magic):
+                raise SourceError(f"this is {name}, not text — send text, HTML, Markdown or JSON")
+        data = _without_stray_nuls(data)
         text = _decode_declared(data, charset) or _decode_guessed(data)
     if not _mostly_printable(text):
-        raise SourceError(BINARY_REASON)
+        raise SourceError(CONTROL_REASON)
     return text
 
 
@@ -452,9 +471,27 @@ def _looks_western(text: str) -> bool:
     return len([ch for ch in foreign if ch.isalpha()]) <= 0.3 * letters
 
 
+def _without_stray_nuls(data: bytes) -> bytes:
+    """The bytes less a few stray NULs; raises SourceError when NULs are part of the format."""
+    nuls = data.count(b"\x00")
+    if nuls <= _STRAY_NULS + len(data) * _STRAY_NULS_PER_BYTE:
+        return data.replace(b"\x00", b"")
+    # UTF-16 puts a NUL in every other byte of Latin text: all at even or all at odd offsets.
+    even, odd = data[0::2].count(0), data[1::2].count(0)
+    if max(even, odd) >= 0.3 * (len(data) // 2) and min(even, odd) <= max(even, odd) / 10:
+        raise SourceError(UTF16_REASON)
+    raise SourceError(BINARY_REASON)
+
+
 def _mostly_printable(text: str) -> bool:
+    # Format characters (zero-width space and joiners, bidi marks) are invisible but common
+    # in Persian, Arabic and Hebrew text and in emoji sequences: they are text, not binary.
     sample = text[:65536]
-    printable = sum(1 for ch in sample if ch.isprintable() or ch in "\n\r\t\f")
+    printable = sum(
+        1
+        for ch in sample
+        if ch.isprintable() or ch in "\n\r\t\f" or unicodedata.category(ch) == "Cf"
+    )
     return printable >= _MIN_PRINTABLE_RATIO * len(sample)
 
 

@@ -9,8 +9,10 @@ import pytest
 
 from handlers.sources import (
     BINARY_REASON,
+    CONTROL_REASON,
     NO_WORDS_REASON,
     SPACELESS_REASON,
+    UTF16_REASON,
     ArticleDraft,
     Decoded,
     Rejection,
@@ -149,18 +151,35 @@ def test_utf16_with_bom_is_decoded() -> None:
 
 
 @pytest.mark.parametrize(
-    "data",
+    ("data", "reason"),
     [
-        b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj",
-        b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR",
-        b"plain words then a NUL \x00 byte",
-        bytes(range(1, 32)) * 40,
+        (b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj", "this is a PDF document, not text"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "this is a PNG image, not text"),
+        (b"PK\x03\x04\x14\x00\x06\x00", "this is a ZIP archive (Word and OpenDocument"),
+        (b"words\x00\x00\x01\x00\x00\x02\x00\x00\x00\x03\x00\x00more", BINARY_REASON),
+        (bytes(range(1, 32)) * 40, CONTROL_REASON),
+        ("Grain prices rise in Lindenport".encode("utf-16-le"), UTF16_REASON),
+        ("Grain prices rise in Lindenport".encode("utf-16-be"), UTF16_REASON),
     ],
+    ids=["pdf", "png", "zip", "nuls", "controls", "utf16le", "utf16be"],
 )
-def test_binary_data_is_refused(data: bytes) -> None:
+def test_data_that_is_not_text_is_refused_saying_what_it_is(data: bytes, reason: str) -> None:
     with pytest.raises(SourceError) as caught:
         decode_bytes(data)
-    assert str(caught.value) == BINARY_REASON
+    assert str(caught.value).startswith(reason)
+
+
+def test_a_few_stray_nuls_are_dropped() -> None:
+    assert decode_bytes(b"plain words then a NUL \x00byte") == "plain words then a NUL byte"
+    html = page_html("Storm hits coast", STORM_TEXT).replace("<article>", "<article>\x00")
+    draft = only_draft(drafts_from_bytes(html.encode(), "storm.html"))
+    assert "Elmshore" in draft.text and "\x00" not in draft.text
+
+
+def test_zero_width_and_bidi_characters_are_text() -> None:
+    # Persian uses the zero-width non-joiner inside words; emoji sequences use joiners.
+    text = "\u200f" + "می\u200cخواهم \u200bبه \u202eخانه\u202c بروم 👨\u200d👩\u200d👧 " * 40
+    assert decode_bytes(text.encode()) == text
 
 
 def test_empty_bytes_are_refused() -> None:
@@ -171,7 +190,7 @@ def test_empty_bytes_are_refused() -> None:
 def test_binary_file_becomes_a_rejection_not_an_exception() -> None:
     rejection = only_rejection(drafts_from_bytes(b"\xff\xd8\xff\xe0JFIF", "photo.txt"))
     assert rejection.source == "photo.txt"
-    assert "binary file" in rejection.reason
+    assert rejection.reason.startswith("this is a JPEG image, not text")
 
 
 def test_image_mime_type_is_refused_without_decoding() -> None:
