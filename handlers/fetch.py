@@ -88,6 +88,10 @@ class TooManyRedirectsError(FetchError):
     """The link redirects in a loop or more often than allowed."""
 
 
+class BrokenRedirectError(FetchError):
+    """A redirect without a target, or to one that is no usable address."""
+
+
 class HttpStatusError(FetchError):
     """The server answered with an error status."""
 
@@ -146,9 +150,15 @@ async def _follow(
             async with client.stream(
                 "GET", url, headers={"User-Agent": agent}, follow_redirects=False
             ) as response:
-                location = response.headers.get("location")
-                if response.status_code in _REDIRECT_STATUSES and location:
-                    url = urljoin(url, location.strip())
+                if response.status_code in _REDIRECT_STATUSES:
+                    location = response.headers.get("location", "").strip()
+                    if not location:
+                        raise BrokenRedirectError(
+                            f"the server answered {response.status_code} "
+                            f"{response.reason_phrase or 'redirect'} without saying where the "
+                            "page moved; open the link in a browser and send the address it shows"
+                        )
+                    url = urljoin(url, location)
                     if url in visited:
                         raise TooManyRedirectsError(
                             "the link redirects in a loop; open it in a browser and send "
@@ -170,6 +180,13 @@ async def _follow(
                     charset=response.charset_encoding,
                     body=body,
                 )
+        except httpx.InvalidURL:
+            # The request's own URL passed _checked_url, so this is the Location header,
+            # which httpx parses even when it is not following redirects ("javascript:…").
+            raise BrokenRedirectError(
+                "the link redirects to an address newsbot cannot use; open it in a browser "
+                "and send the address it finally shows"
+            ) from None
         except httpx.TimeoutException:
             raise FetchTimeoutError(
                 f"{host} did not answer in time; try again later or send the text instead"
@@ -186,9 +203,13 @@ async def _follow(
 
 def _checked_url(url: str) -> str:
     try:
-        return validate_url(url)
+        checked = validate_url(url)
+        httpx.URL(checked)  # refuses hosts with control or zero-width characters
     except UrlError as exc:
         raise UnsupportedUrlError(str(exc)) from None
+    except httpx.InvalidURL:
+        raise UnsupportedUrlError("this is not a valid web address; check the link") from None
+    return checked
 
 
 async def _read_capped(response: httpx.Response, max_bytes: int) -> bytes:

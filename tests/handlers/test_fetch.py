@@ -7,10 +7,14 @@ from dataclasses import dataclass
 
 import httpx
 import pytest
+from aiohttp import web
+from aiohttp.test_utils import BaseTestServer, TestServer
+from aiohttp.typedefs import Handler
 
 from handlers.fetch import (
     USER_AGENT,
     BlockedAddressError,
+    FetchError,
     FetchTimeoutError,
     HostNotFoundError,
     HttpStatusError,
@@ -34,6 +38,24 @@ class Limits:
 async def client() -> AsyncIterator[httpx.AsyncClient]:
     async with httpx.AsyncClient() as client:
         yield client
+
+
+@pytest.fixture
+async def bad_redirects() -> AsyncIterator[BaseTestServer]:
+    """A loopback server whose redirects point nowhere usable."""
+
+    def redirect(location: str) -> Handler:
+        async def handler(_: web.Request) -> web.Response:
+            return web.Response(status=302, headers={"Location": location})
+
+        return handler
+
+    app = web.Application()
+    app.router.add_get("/to-javascript", redirect("javascript:alert(1)"))
+    app.router.add_get("/to-bad-port", redirect("http://127.0.0.1:99999/page"))
+    app.router.add_get("/to-nowhere", redirect(""))
+    async with TestServer(app, host="127.0.0.1") as running:
+        yield running
 
 
 async def test_fetches_a_page_with_the_newsbot_user_agent(
@@ -70,6 +92,31 @@ async def test_redirect_to_another_scheme_is_refused(
 ) -> None:
     with pytest.raises(UnsupportedUrlError, match="ftp:"):
         await fetch(server.url("/to-ftp"), client=client, limits=Limits(), allow_private=True)
+
+
+@pytest.mark.parametrize(
+    ("path", "reason"),
+    [
+        ("/to-javascript", "the link redirects to an address newsbot cannot use"),
+        ("/to-bad-port", "this is not a valid web address"),
+        ("/to-nowhere", "the server answered 302 Found without saying where the page moved"),
+    ],
+)
+async def test_redirects_to_no_usable_address_are_refused_with_a_reason(
+    bad_redirects: BaseTestServer, client: httpx.AsyncClient, path: str, reason: str
+) -> None:
+    url = str(bad_redirects.make_url(path))
+    with pytest.raises(FetchError) as caught:
+        await fetch(url, client=client, limits=Limits(), allow_private=True)
+    assert caught.value.reason.startswith(reason), caught.value.reason
+
+
+@pytest.mark.parametrize("host", ["exa\u200bmple.com", "ex\x01ample.com"])
+async def test_a_host_with_invisible_characters_is_refused(
+    host: str, client: httpx.AsyncClient
+) -> None:
+    with pytest.raises(UnsupportedUrlError, match="this is not a valid web address"):
+        await fetch(f"http://{host}/", client=client, limits=Limits(), allow_private=True)
 
 
 async def test_not_found(server: LoopbackServer, client: httpx.AsyncClient) -> None:
