@@ -9,6 +9,9 @@
     newsbot stats           counts from the database
 
 Configuration problems end the process with one line naming the variable, exit status 2.
+`summarize` and `quotes` end with one line and exit status 2 when the input cannot be used
+(a bad option; a file that is unreadable, too big, empty or binary); in `--jsonl` mode each
+bad line is reported and skipped, and the exit status is 1 if there was any.
 """
 
 from __future__ import annotations
@@ -27,6 +30,8 @@ from bot.textcli import InputError, run_quotes, run_summarize
 from data.bundled import sample_article_paths
 from summaries.summarize import ALGORITHMS, DEFAULT_ALGORITHM
 
+_SOURCE_HELP = "the text, or - (the default) to read standard input"
+
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
@@ -41,29 +46,33 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser("stats", help="print database statistics")
 
     summ = sub.add_parser("summarize", help="summarise a text without storing it")
-    summ.add_argument("source", metavar="FILE|-", nargs="?", default="-")
+    summ.add_argument("source", metavar="FILE|-", nargs="?", default="-", help=_SOURCE_HELP)
     summ.add_argument(
         "--jsonl",
         action="store_true",
-        help="read rows {id, article|text}; write rows {id, summary}",
+        help="read rows {id, article|text}; write rows {id, summary}; "
+        "a bad line is reported on stderr and skipped (exit status 1)",
     )
     summ.add_argument("--json", action="store_true", help="machine-readable output")
-    summ.add_argument("--sentences", type=int, default=3, metavar="N")
+    summ.add_argument(
+        "--sentences", type=int, default=3, metavar="N", help="1 to 50 sentences (default 3)"
+    )
     summ.add_argument(
         "--chars",
         type=int,
         default=None,
         metavar="N",
-        help="character budget instead of a sentence count",
+        help="a budget of N >= 1 characters instead of a sentence count",
     )
     summ.add_argument("--algorithm", choices=ALGORITHMS, default=DEFAULT_ALGORITHM)
 
     quotes = sub.add_parser("quotes", help="print attributed quotes without storing them")
-    quotes.add_argument("source", metavar="FILE|-", nargs="?", default="-")
+    quotes.add_argument("source", metavar="FILE|-", nargs="?", default="-", help=_SOURCE_HELP)
     quotes.add_argument(
         "--jsonl",
         action="store_true",
-        help="read rows {doc_id|id, text|article}; write rows {doc_id, quotes}",
+        help="read rows {doc_id|id, text|article}; write rows {doc_id, quotes}; "
+        "a bad line is reported on stderr and skipped (exit status 1)",
     )
     quotes.add_argument("--json", action="store_true", help="machine-readable output")
     quotes.add_argument("--indirect", action="store_true", help="include indirect speech")
@@ -77,7 +86,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "summarize":
             if not 1 <= args.sentences <= 50:
                 raise InputError("--sentences must be between 1 and 50")
-            run_summarize(
+            if args.chars is not None and args.chars < 1:
+                raise InputError("--chars must be at least 1")
+            return run_summarize(
                 args.source,
                 jsonl=args.jsonl,
                 as_json=args.json,
@@ -86,12 +97,10 @@ def main(argv: Sequence[str] | None = None) -> int:
                 max_chars=args.chars,
                 out=out,
             )
-            return 0
         if args.command == "quotes":
-            run_quotes(
+            return run_quotes(
                 args.source, jsonl=args.jsonl, as_json=args.json, indirect=args.indirect, out=out
             )
-            return 0
         settings = load_settings()
     except (InputError, SettingsError) as exc:
         print(f"newsbot: {exc}", file=sys.stderr)

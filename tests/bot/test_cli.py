@@ -6,7 +6,9 @@ is read); the start-up error test runs a real subprocess to see exactly what a u
 
 from __future__ import annotations
 
+import io
 import json
+import random
 import socket
 import subprocess
 import sys
@@ -18,6 +20,7 @@ import pytest
 
 from bot.cli import main
 from data.bundled import sample_article_paths
+from handlers.sources import SourceError, decode_bytes
 
 TEXT = (
     "Harbour bridge reopens after repairs\n\n"
@@ -143,20 +146,101 @@ def test_quotes_plain_output(workdir: Path, capsys: pytest.CaptureFixture[str]) 
     assert "Tomas Varga" in capsys.readouterr().out
 
 
+# A PNG signature and then noise: binary by its magic, whatever else decoding tolerates.
+BINARY = b"\x89PNG\r\n\x1a\n" + random.Random(12).randbytes(2000)
+
+
 @pytest.mark.parametrize(
     ("argv", "message"),
     [
-        (["summarize", "missing.txt"], "cannot read"),
-        (["summarize", "--sentences", "0", "-"], "--sentences"),
-        (["quotes", "--jsonl", "bad.jsonl"], "not JSON"),
+        (["summarize", "missing.txt"], "cannot read missing.txt: No such file or directory"),
+        (
+            ["quotes", "--jsonl", "missing.jsonl"],
+            "cannot read missing.jsonl: No such file or directory",
+        ),
+        (["summarize", "--jsonl", "."], "cannot read .: Is a directory"),
+        (["summarize", "--sentences", "0", "-"], "--sentences must be between 1 and 50"),
+        (["summarize", "--chars", "0", "a.txt"], "--chars must be at least 1"),
+        (["summarize", "--chars", "-5", "a.txt"], "--chars must be at least 1"),
     ],
 )
-def test_text_commands_report_bad_input(
+def test_text_commands_report_bad_arguments_with_one_line(
     workdir: Path, capsys: pytest.CaptureFixture[str], argv: list[str], message: str
 ) -> None:
-    (workdir / "bad.jsonl").write_text("{not json\n", encoding="utf-8")
+    (workdir / "a.txt").write_text(TEXT, encoding="utf-8")
     assert main(argv) == 2
-    assert message in capsys.readouterr().err
+    assert capsys.readouterr() == ("", f"newsbot: {message}\n")
+
+
+def _ingest_refusal(data: bytes) -> str:
+    """Why ingestion refuses `data`: the text commands must say the same."""
+    with pytest.raises(SourceError) as refusal:
+        decode_bytes(data)
+    return str(refusal.value)
+
+
+@pytest.mark.parametrize(
+    "command", [["summarize"], ["quotes"], ["summarize", "--jsonl"], ["quotes", "--jsonl"]]
+)
+@pytest.mark.parametrize("data", [BINARY, b"", b" \n\t\n"], ids=["binary", "empty", "blank"])
+def test_text_commands_refuse_what_ingest_refuses(
+    workdir: Path, capsys: pytest.CaptureFixture[str], command: list[str], data: bytes
+) -> None:
+    path = workdir / "input.txt"
+    path.write_bytes(data)
+    assert main([*command, str(path)]) == 2
+    assert capsys.readouterr() == ("", f"newsbot: {path}: {_ingest_refusal(data)}\n")
+
+
+def test_stdin_is_named_in_messages(
+    workdir: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(BINARY)))
+    assert main(["summarize", "-"]) == 2
+    assert capsys.readouterr().err == f"newsbot: stdin: {_ingest_refusal(BINARY)}\n"
+
+
+BAD_LINES = [
+    (b"{not json", "not JSON (Expecting property name enclosed in double quotes)"),
+    (b"[" * 100_000 + b"]" * 100_000, "not JSON (nested too deeply)"),
+    (b'{"id": 1, "text": "caf\xe9"}', "not UTF-8 text"),
+    (b'["a list"]', "expected a JSON object"),
+    (b'{"id": ' + b"9" * 5000 + b"}", "not JSON (a number has too many digits)"),
+]
+
+
+@pytest.mark.parametrize("command", ["summarize", "quotes"])
+def test_jsonl_reports_each_bad_line_and_goes_on(
+    workdir: Path, capsys: pytest.CaptureFixture[str], command: str
+) -> None:
+    good = json.dumps({"id": "g", "doc_id": "g", "text": TEXT}).encode()
+    rows = workdir / "rows.jsonl"
+    rows.write_bytes(b"\n".join([good, *(line for line, _ in BAD_LINES), b"", good]) + b"\n")
+    assert main([command, "--jsonl", str(rows)]) == 1
+    captured = capsys.readouterr()
+    out = [json.loads(line) for line in captured.out.splitlines()]
+    assert len(out) == 2 and all(row.get("id", row.get("doc_id")) == "g" for row in out)
+    assert captured.err.splitlines() == [
+        f"newsbot: {rows}:{number}: {reason}" for number, (_, reason) in enumerate(BAD_LINES, 2)
+    ]
+
+
+def test_jsonl_rows_with_lone_surrogates_are_written_escaped(
+    workdir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # `\ud800` is valid JSON but not UTF-8; escaping it keeps the output row readable as JSON
+    rows = workdir / "rows.jsonl"
+    rows.write_text('{"id": "x\\ud800", "text": "Grain \\ud800 prices rise."}\n', encoding="utf-8")
+    assert main(["summarize", "--jsonl", str(rows)]) == 0
+    (row,) = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert row["id"] == "x\ud800"
+
+
+def test_jsonl_accepts_a_byte_order_mark(workdir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    rows = workdir / "rows.jsonl"
+    rows.write_bytes(b"\xef\xbb\xbf" + json.dumps({"doc_id": "d", "text": TEXT}).encode())
+    assert main(["quotes", "--jsonl", str(rows)]) == 0
+    assert json.loads(capsys.readouterr().out)["doc_id"] == "d"
 
 
 def test_summarize_refuses_oversized_files(
