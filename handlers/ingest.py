@@ -26,6 +26,7 @@ import stat
 from collections.abc import Callable, Sequence
 from concurrent.futures import Executor
 from dataclasses import dataclass, replace
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal, TypeVar
 
@@ -70,6 +71,7 @@ T = TypeVar("T")
 
 # A feed entry with this many words of its own is a full article rather than a teaser.
 FULL_ENTRY_WORDS = 80
+_DATE_SLACK = timedelta(days=1)
 _SURROGATES = re.compile("[\ud800-\udfff]")
 _MB = 1024 * 1024
 
@@ -86,6 +88,9 @@ class IngestLimits:
     max_redirects: int = 5
     max_feed_entries: int = 50
     analyze_timeout: float = 30.0  # seconds for clean+summary+quotes of one article
+    # Seconds one link, one feed poll or one /add command may spend before it stops starting
+    # new entries or links (the one under way still finishes within its own limits).
+    ingest_budget: float = 90.0
     max_batch_items: int = 10_000
 
 
@@ -223,21 +228,32 @@ class Ingestor:
         """A web page (its main text via trafilatura), a text/JSON download, or a feed.
 
         allow_private is False for links from chats: then hosts on loopback or private
-        networks are refused (True only for the operator's local CLI).
+        networks are refused (True only for the operator's local CLI). A feed's entries are
+        read within `limits.ingest_budget`.
         """
-        url = url.strip()
-        try:
-            try:
-                result = await self._fetch(url, allow_private)
-            except FetchError as exc:
-                return _report(rejected(url, exc.reason))
-            if looks_like_feed(result.content_type, result.body):
-                return await self._ingest_feed_body(
-                    url, result, feed_id=None, allow_private=allow_private, added_by=added_by
+        return await self._ingest_url(url, added_by, allow_private, self._deadline())
+
+    async def ingest_urls(
+        self, urls: Sequence[str], *, added_by: int | None = None, allow_private: bool
+    ) -> IngestReport:
+        """Several links (one /add command) within one `limits.ingest_budget` together.
+
+        Links not started when the budget runs out are one rejected item saying so.
+        """
+        deadline = self._deadline()
+        items: list[IngestItem] = []
+        for index, url in enumerate(urls):
+            if self._past(deadline):
+                left = len(urls) - index
+                items.append(
+                    rejected(
+                        f"{left} more link{'' if left == 1 else 's'}",
+                        f"{self._out_of_time()}; send {'it' if left == 1 else 'them'} again later",
+                    )
                 )
-            return _report(*await self._ingest_page(url, result, added_by))
-        except Exception:
-            return _report(_unexpected(url))
+                break
+            items.extend((await self._ingest_url(url, added_by, allow_private, deadline)).items)
+        return IngestReport(tuple(items))
 
     async def ingest_feed(
         self,
@@ -251,9 +267,11 @@ class Ingestor:
 
         With a `feed_id`, entries the store has already seen are skipped and new ones marked
         seen. A failure of the feed itself (fetch, not a feed) is one rejected item whose
-        source is `url`, which is how the feed poller tells it from a failed entry.
+        source is `url`, which is how the feed poller tells it from a failed entry. Entries
+        not started within `limits.ingest_budget` stay unseen for the next poll.
         """
         url = url.strip()
+        deadline = self._deadline()
         try:
             try:
                 result = await self._fetch(url, allow_private)
@@ -262,7 +280,7 @@ class Ingestor:
             if not looks_like_feed(result.content_type, result.body):
                 return _report(rejected(url, "this address is a web page, not an RSS or Atom feed"))
             return await self._ingest_feed_body(
-                url, result, feed_id=feed_id, allow_private=allow_private, added_by=added_by
+                url, result, feed_id, allow_private, added_by, deadline
             )
         except Exception:
             return _report(_unexpected(url))
@@ -345,6 +363,23 @@ class Ingestor:
 
     # ------------------------------------------------------------------------ web and feeds
 
+    async def _ingest_url(
+        self, url: str, added_by: int | None, allow_private: bool, deadline: float
+    ) -> IngestReport:
+        url = url.strip()
+        try:
+            try:
+                result = await self._fetch(url, allow_private)
+            except FetchError as exc:
+                return _report(rejected(url, exc.reason))
+            if looks_like_feed(result.content_type, result.body):
+                return await self._ingest_feed_body(
+                    url, result, None, allow_private, added_by, deadline
+                )
+            return _report(*await self._ingest_page(url, result, added_by))
+        except Exception:
+            return _report(_unexpected(url))
+
     async def _fetch(self, url: str, allow_private: bool) -> FetchResult:
         if self._http is None:
             # httpx's own 5-second default would cut fetches short of the configured limit.
@@ -388,20 +423,35 @@ class Ingestor:
         self,
         url: str,
         result: FetchResult,
-        *,
         feed_id: int | None,
         allow_private: bool,
         added_by: int | None,
+        deadline: float,
     ) -> IngestReport:
+        cap = self.limits.max_feed_entries
         try:
+            # One entry past the cap tells whether the cap cut anything off.
             feed = await self._off_loop(
-                parse_feed, result.body, url=result.url, max_entries=self.limits.max_feed_entries
+                parse_feed, result.body, url=result.url, max_entries=cap + 1
             )
         except MalformedFeedError as exc:
             return _report(rejected(url, str(exc)))
         except TimeoutError:
             return _report(rejected(url, "the feed took too long to read; check the feed address"))
-        entries = list(feed.entries)
+        if not feed.entries and feed_id is None:
+            # A poll of an empty feed has simply found nothing new; a feed link sent by
+            # hand deserves to know why nothing was added.
+            return _report(rejected(url, "the feed has no entries, so there was nothing to add"))
+        entries = list(feed.entries[:cap])
+        notes: list[IngestItem] = []
+        if len(feed.entries) > cap:
+            # Not named by the feed's url: the feed poller would take it for a failed feed.
+            notes.append(
+                rejected(
+                    f"entries after the first {cap}",
+                    f"newsbot reads at most {cap} entries of a feed at a time",
+                )
+            )
         if feed_id is not None:
             try:
                 seen = await self._store.seen_feed_entries(feed_id, [e.key for e in entries])
@@ -410,7 +460,10 @@ class Ingestor:
                 return _report(rejected(url, "the database could not be read; try again later"))
             entries = [e for e in entries if e.key not in seen]
         items: list[IngestItem] = []
-        for entry in entries:
+        for index, entry in enumerate(entries):
+            if self._past(deadline):
+                items.append(self._entries_left(len(entries) - index, feed_id))
+                break
             entry_items, retry = await self._ingest_entry(entry, feed, url, allow_private, added_by)
             items.extend(entry_items)
             if feed_id is not None and not retry:
@@ -419,7 +472,27 @@ class Ingestor:
                     await self._store.mark_feed_entries(feed_id, [entry.key])
                 except StoreError:
                     log.exception("could not mark entry %s of feed %s", entry.key, feed_id)
-        return IngestReport(tuple(items))
+        return IngestReport((*items, *notes))
+
+    def _deadline(self) -> float:
+        return asyncio.get_running_loop().time() + self.limits.ingest_budget
+
+    @staticmethod
+    def _past(deadline: float) -> bool:
+        return asyncio.get_running_loop().time() >= deadline
+
+    def _out_of_time(self) -> str:
+        return f"not fetched within the {self.limits.ingest_budget:g}-second limit"
+
+    def _entries_left(self, left: int, feed_id: int | None) -> IngestItem:
+        # Not marked seen, so a poll's next run starts with exactly these entries.
+        later = (
+            "the next poll will fetch" if feed_id is not None else "send the feed link again for"
+        )
+        return rejected(
+            f"{left} more {'entry' if left == 1 else 'entries'}",
+            f"{self._out_of_time()}; {later} {'it' if left == 1 else 'them'}",
+        )
 
     async def _ingest_entry(
         self,
@@ -539,7 +612,7 @@ class Ingestor:
             url=_canonical_or_none(draft.url),
             outlet=draft.outlet,
             author=draft.author,
-            published_at=draft.published_at,
+            published_at=_plausible_date(draft.published_at),
             added_by=added_by,
         )
         summary = None
@@ -679,6 +752,14 @@ def _new_quote(quote: Quote) -> NewQuote:
         speaker_key=(normalize_name(speaker) or None) if speaker else None,
         speaker_surname=(surname_key(speaker) or None) if speaker else None,
     )
+
+
+def _plausible_date(published_at: datetime | None) -> datetime | None:
+    # A date more than a day ahead (time zones aside) is a typo or a placeholder such as the
+    # year 9999, and would sort that article first in every date order forever.
+    if published_at is not None and published_at > datetime.now(UTC) + _DATE_SLACK:
+        return None
+    return published_at
 
 
 def _canonical_or_none(url: str | None) -> str | None:

@@ -6,15 +6,19 @@ no exception escaping; a batch must go on past it.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import threading
 import tracemalloc
 from collections.abc import AsyncIterator, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from aiohttp import web
+from aiohttp.test_utils import BaseTestServer, TestServer
 
 from data.models import NewArticle, NewQuote, NewSummary
 from data.store import Store
@@ -382,6 +386,17 @@ async def test_an_unexpected_error_costs_one_item_and_the_report_stays_true(
         await store.close()
 
 
+async def test_dates_more_than_a_day_ahead_are_unknown(ingestor: Ingestor, store: Store) -> None:
+    soon = (datetime.now(UTC) + timedelta(hours=20)).replace(microsecond=0)
+    items = [
+        {"title": "Storm", "text": STORM_TEXT, "date": "9999-01-01T00:00:00Z"},
+        {"title": "Ferry", "text": FERRY_TEXT, "date": soon.isoformat()},
+    ]
+    report = await ingestor.ingest_bytes(json.dumps(items).encode(), "dates.json", added_by=1)
+    stored = [await store.get_article(i.article_id or 0) for i in report.items]
+    assert [a.published_at if a else "missing" for a in stored] == [None, soon]
+
+
 # ----------------------------------------------------------------------- files and folders
 
 
@@ -671,6 +686,121 @@ async def test_feeds_from_chats_may_not_reach_private_addresses(
 ) -> None:
     item = one(await ingestor.ingest_feed(server.url("/feed.xml"), allow_private=False))
     assert item.reason is not None and "local or private network" in item.reason
+
+
+SLOW_PAGE_SECONDS = 0.2
+SLOW_TEXTS = (STORM_TEXT, MARKET_TEXT, LIBRARY_TEXT)
+
+
+@pytest.fixture
+async def slow_site() -> AsyncIterator[BaseTestServer]:
+    """A feed of teasers whose pages each answer after SLOW_PAGE_SECONDS, and an empty feed."""
+
+    async def slow_feed(request: web.Request) -> web.Response:
+        items = "".join(
+            f"<item><title>Story {n}</title><link>{request.url.origin()}/page/{n}</link>"
+            f"<guid>story-{n}</guid><description>Teaser.</description></item>"
+            for n in range(len(SLOW_TEXTS))
+        )
+        body = f'<?xml version="1.0"?><rss version="2.0"><channel><title>Slow</title>{items}'
+        return web.Response(text=f"{body}</channel></rss>", content_type="application/rss+xml")
+
+    async def page(request: web.Request) -> web.Response:
+        await asyncio.sleep(SLOW_PAGE_SECONDS)
+        n = int(request.match_info["n"])
+        html = page_html(f"Story {n}", SLOW_TEXTS[n])
+        return web.Response(text=html, content_type="text/html")
+
+    async def empty_feed(_: web.Request) -> web.Response:
+        body = (
+            '<?xml version="1.0"?><rss version="2.0"><channel><title>Quiet</title></channel></rss>'
+        )
+        return web.Response(text=body, content_type="application/rss+xml")
+
+    app = web.Application()
+    app.router.add_get("/slow.xml", slow_feed)
+    app.router.add_get("/page/{n}", page)
+    app.router.add_get("/empty.xml", empty_feed)
+    async with TestServer(app, host="127.0.0.1") as running:
+        yield running
+
+
+async def test_a_poll_out_of_time_leaves_the_rest_for_the_next_poll(
+    store: Store, slow_site: BaseTestServer
+) -> None:
+    url = str(slow_site.make_url("/slow.xml"))
+    feed = await store.add_feed(url, interval_minutes=30, added_by=None)
+    # Every page takes longer than the whole budget, so the budget ends after one entry at
+    # most, whatever the machine's speed.
+    hurried = Ingestor(store, limits=IngestLimits(fetch_timeout=5, ingest_budget=0.1))
+    first = await hurried.ingest_feed(url, allow_private=True, feed_id=feed.id)
+    *done, note = first.items
+    left = len(SLOW_TEXTS) - len(done)
+    assert left >= len(SLOW_TEXTS) - 1
+    assert (note.source, note.status) == (f"{left} more entries", "rejected")
+    assert note.reason == "not fetched within the 0.1-second limit; the next poll will fetch them"
+    keys = [f"{slow_site.make_url('/')}story-{n}" for n in range(len(SLOW_TEXTS))]
+    assert await store.seen_feed_entries(feed.id, keys) == set(keys[: len(done)])
+    patient = Ingestor(store, limits=IngestLimits(fetch_timeout=5))
+    second = await patient.ingest_feed(url, allow_private=True, feed_id=feed.id)
+    assert [i.status for i in second.items] == ["added"] * left
+    assert await store.count_articles() == len(SLOW_TEXTS)
+
+
+async def test_a_feed_link_out_of_time_says_to_send_it_again(
+    store: Store, server: LoopbackServer
+) -> None:
+    ingestor = Ingestor(store, limits=IngestLimits(ingest_budget=0))
+    item = one(await ingestor.ingest_url(server.url("/feed.xml"), allow_private=True))
+    assert (item.source, item.reason) == (
+        "4 more entries",
+        "not fetched within the 0-second limit; send the feed link again for them",
+    )
+    assert server.paths == ["/feed.xml"]
+    await assert_nothing_stored(store)
+
+
+async def test_links_of_one_command_share_one_budget(
+    ingestor: Ingestor, store: Store, server: LoopbackServer
+) -> None:
+    links = [server.url("/market"), server.url("/missing")]
+    report = await ingestor.ingest_urls(links, added_by=1, allow_private=True)
+    assert [(i.source, i.status) for i in report.items] == [
+        (links[0], "added"),
+        (links[1], "rejected"),
+    ]
+    hurried = Ingestor(store, limits=IngestLimits(ingest_budget=0))
+    item = one(await hurried.ingest_urls(links, added_by=1, allow_private=True))
+    assert (item.source, item.reason) == (
+        "2 more links",
+        "not fetched within the 0-second limit; send them again later",
+    )
+    assert server.paths == ["/market", "/missing"]  # nothing fetched the second time
+
+
+async def test_an_empty_feed_link_says_so(
+    ingestor: Ingestor, store: Store, slow_site: BaseTestServer
+) -> None:
+    url = str(slow_site.make_url("/empty.xml"))
+    item = one(await ingestor.ingest_url(url, allow_private=True))
+    assert (item.source, item.reason) == (
+        url,
+        "the feed has no entries, so there was nothing to add",
+    )
+    # A poll of an empty feed has found nothing new, which is no failure to report.
+    feed = await store.add_feed(url, interval_minutes=30, added_by=None)
+    assert (await ingestor.ingest_feed(url, allow_private=True, feed_id=feed.id)).items == ()
+
+
+async def test_entries_past_the_cap_are_reported(store: Store, server: LoopbackServer) -> None:
+    ingestor = Ingestor(store, limits=IngestLimits(max_feed_entries=2))
+    report = await ingestor.ingest_url(server.url("/feed.xml"), allow_private=True)
+    assert [(i.source, i.status) for i in report.items] == [
+        (server.url("/library"), "added"),
+        (server.url("/article"), "added"),
+        ("entries after the first 2", "rejected"),
+    ]
+    assert report.items[2].reason == "newsbot reads at most 2 entries of a feed at a time"
 
 
 # ------------------------------------------------------------------------ the CLI's batch
