@@ -14,6 +14,10 @@ content:encoded) is stored from that text, without fetching anything; a shorter 
 a teaser, so the page it links to is fetched and extracted like any other link. Entries the
 store has seen before are skipped; an entry that failed for a reason that may pass (timeout,
 connection, a 5xx answer) is left unseen so that the next poll tries it again.
+
+Time: besides each fetch's and each analysis's own limit, a link, a feed poll or one /add
+command stops starting new entries or links once `IngestLimits.ingest_budget` has passed; the
+rest is reported as not fetched in time (and a poll's unseen entries wait for the next poll).
 """
 
 from __future__ import annotations
