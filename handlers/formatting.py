@@ -71,14 +71,16 @@ def _token_length(token: str) -> int:
 
 
 def split_html(text: str, limit: int = MESSAGE_LIMIT) -> list[str]:
-    """Split balanced Telegram HTML into messages whose parsed length is at most `limit`."""
+    """Split balanced Telegram HTML into messages whose parsed length is at most `limit`.
+
+    Each cut reads only about `limit` characters of what is left, so splitting is linear in
+    the length of the text however long it is.
+    """
     text = text.strip()
-    if plain_length(text) <= limit:
-        return [text] if text else []
     chunks: list[str] = []
     rest = text
     while rest:
-        if plain_length(rest) <= limit:
+        if _fits(rest, limit):
             chunks.append(rest)
             break
         head, rest = _cut(rest, limit)
@@ -86,36 +88,108 @@ def split_html(text: str, limit: int = MESSAGE_LIMIT) -> list[str]:
     return [c for c in (chunk.strip() for chunk in chunks) if c]
 
 
+def _fits(fragment: str, limit: int) -> bool:
+    """plain_length(fragment) <= limit, reading no further than needed to know."""
+    used = 0
+    for match in _TOKEN_RE.finditer(fragment, 0, _window(fragment, limit)):
+        token = match.group()
+        if len(token) > limit and token[0] not in "<&":
+            return False  # a text run is at least as long in UTF-16 as in characters
+        used += _token_length(token)
+        if used > limit:
+            return False
+    # past the window there may be only tags left; measure all of it in that rare case
+    return _window(fragment, limit) == len(fragment) or plain_length(fragment) <= limit
+
+
+Stack = tuple[tuple[str, str], ...]  # (name, opening tag) of the tags open at a point
+
+
 def _cut(text: str, limit: int) -> tuple[str, str]:
     """Cut `text` once: the longest fitting head at the best boundary, and the rest."""
     # Closing tags add no parsed length, so the head may use the whole limit.
-    open_tags: list[tuple[str, str]] = []  # (name, opening tag) currently open
+    open_tags: list[tuple[str, str]] = []
+    stack: Stack = ()
     # priority -> (offset, open tags there, parsed length there) of the latest such boundary
-    best: dict[int, tuple[int, list[tuple[str, str]], int]] = {}
+    best: dict[int, tuple[int, Stack, int]] = {}
     used = 0
     pos = 0
-    for token in _TOKEN_RE.findall(text):
+    for match in _TOKEN_RE.finditer(text, 0, _window(text, limit)):
+        token = match.group()
         if token.startswith("<") and len(token) > 1:
             _track_tag(token, open_tags)
+            stack = tuple(open_tags)
             pos += len(token)
             continue
-        # An entity is one indivisible unit; a text run is walked character by character.
-        units = [token] if token.startswith("&") and len(token) > 1 else list(token)
-        run = token if len(units) > 1 else ""
-        for index, unit in enumerate(units):
-            size = _token_length(unit)
+        if token.startswith("&") and len(token) > 1:
+            # an entity is one indivisible unit
+            size = _token_length(token)
             if used + size > limit and best:
                 return _split_at(text, best, limit)
             used += size
-            pos += len(unit)
-            priority = _boundary_priority(run, index) if run else 0
-            best[priority] = best[0] = (pos, list(open_tags), used)
+            pos += len(token)
+            best[0] = (pos, stack, used)
+            continue
+        # a text run: as much of it as fits, with the last boundary of each kind inside that
+        piece = token[: limit - used]
+        if len(piece.encode("utf-16-le")) != 2 * len(piece):
+            piece = _fitting_prefix(piece, limit - used)  # astral characters count twice
+        if not piece and not best:
+            piece = token[:1]  # one character over a tiny limit, rather than no progress
+        for priority, end in _boundaries(token, len(piece)):
+            best[priority] = (pos + end, stack, used + len(piece[:end].encode("utf-16-le")) // 2)
+        if len(piece) < len(token) and best:
+            return _split_at(text, best, limit)
+        used += len(piece.encode("utf-16-le")) // 2
+        pos += len(piece)
     return _split_at(text, best, limit)
 
 
-def _split_at(
-    text: str, best: dict[int, tuple[int, list[tuple[str, str]], int]], limit: int
-) -> tuple[str, str]:
+def _fitting_prefix(piece: str, room: int) -> str:
+    """The longest prefix of `piece` of at most `room` UTF-16 units."""
+    used = 0
+    for index, ch in enumerate(piece):
+        used += 2 if ord(ch) > 0xFFFF else 1
+        if used > room:
+            return piece[:index]
+    return piece
+
+
+_SENTENCE_END = re.compile(r"[.!?…](?=[ \n])")
+
+
+def _boundaries(run: str, length: int) -> list[tuple[int, int]]:
+    """(priority, offset just after it) of the last cut of each kind in run[:length]: 4 between
+    paragraphs, 3 after a line, 2 after a sentence, 1 after a space, 0 anywhere."""
+    head = run[:length]
+    found = [(0, length)] if length else []
+    candidates = (
+        (4, head.rfind("\n\n") + 1),
+        (3, head.rfind("\n") + 1),
+        (1, head.rfind(" ") + 1),
+    )
+    found += [(priority, end) for priority, end in candidates if end > 0]
+    # a sentence end needs the character after it, which may lie just past the head
+    ends = [m.end() for m in _SENTENCE_END.finditer(run, 0, min(len(run), length + 1))]
+    if ends and ends[-1] <= length:
+        found.append((2, ends[-1]))
+    return found
+
+
+def _window(text: str, limit: int) -> int:
+    """Where a cut stops reading: far enough for any head of `limit` parsed characters in the
+    HTML newsbot writes, never inside a tag or an entity, and a bound on the work per cut."""
+    end = limit * 16
+    if end >= len(text):
+        return len(text)
+    for opener, closer in (("<", ">"), ("&", ";")):
+        start = text.rfind(opener, 0, end)
+        if start > text.rfind(closer, 0, end):
+            end = start
+    return end
+
+
+def _split_at(text: str, best: dict[int, tuple[int, Stack, int]], limit: int) -> tuple[str, str]:
     """Cut at the strongest boundary in the second half of the head (else the strongest),
     closing the tags open there and reopening them after."""
     late = [p for p, (_, _, used) in best.items() if used >= limit // 2]
@@ -137,21 +211,6 @@ def _track_tag(tag: str, stack: list[tuple[str, str]]) -> None:
                 break
     elif not tag.endswith("/>"):
         stack.append((name, tag))
-
-
-def _boundary_priority(run: str, index: int) -> int:
-    """How good a cut after run[index] is: 4 paragraph, 3 line, 2 sentence, 1 word, 0 none."""
-    ch = run[index]
-    nxt = run[index + 1] if index + 1 < len(run) else ""
-    if ch == "\n" and nxt == "\n":
-        return 4
-    if ch == "\n":
-        return 3
-    if ch in ".!?…" and nxt in (" ", "\n"):
-        return 2
-    if ch == " ":
-        return 1
-    return 0
 
 
 def html_to_text(fragment: str) -> str:

@@ -10,6 +10,9 @@ from handlers.formatting import esc, format_date, link, truncate
 
 QUOTE_PREVIEW_CHARS = 400
 CARD_SUMMARY_CHARS = 600
+SUMMARY_SENTENCE_CHARS = 800
+"""A summary sentence is cut here: longer is no sentence but a text the splitter could not cut
+(one 2 MB "sentence" once made /summary send 489 messages)."""
 SNIPPET_CHARS = 300
 
 
@@ -52,7 +55,10 @@ def summary_view(
     head = [f"<b>{esc(title)}</b>", f"<i>{byline(outlet, when, article_id)}</i>"]
     if author:
         head.append(f"<i>By {esc(author)}</i>")
-    body = "\n\n".join(f"• {esc(s)}" for s in sentences) or "<i>(no summary available)</i>"
+    body = (
+        "\n\n".join(f"• {esc(truncate(s, SUMMARY_SENTENCE_CHARS))}" for s in sentences)
+        or "<i>(no summary available)</i>"
+    )
     tail = [link(url, "Read the full article")] if url else []
     tail.append(f"<i>Summary: {esc(algorithm)}, {len(sentences)} sentences</i>")
     return "\n".join(head) + "\n\n" + body + "\n\n" + "\n".join(tail)

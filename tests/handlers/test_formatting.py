@@ -104,3 +104,17 @@ def test_html_to_text_shows_link_targets() -> None:
     assert html_to_text('<b>A &amp; B</b> <a href="https://x.example/">read</a>') == (
         "A & B read (https://x.example/)"
     )
+
+
+def test_a_two_megabyte_run_splits_in_one_pass() -> None:
+    # Each cut used to re-measure and re-tokenise the whole rest: about 22 s for this text.
+    text = "<b>" + "word " * 400_000 + "</b>"
+    messages = split_html(text)
+    assert len(messages) >= plain_length(text) // MESSAGE_LIMIT
+    assert all(plain_length(m) <= MESSAGE_LIMIT for m in messages)
+    assert all(m.startswith("<b>") and m.endswith("</b>") for m in messages)
+
+
+def test_an_emoji_wider_than_the_limit_still_makes_progress() -> None:
+    chunks = split_html("😀😀x", limit=1)
+    assert "".join(chunks) == "😀😀x"

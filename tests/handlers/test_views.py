@@ -6,7 +6,14 @@ from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 from data.models import ArticleListing, QuoteRow, SearchHit
-from handlers.views import article_card, quote_entry, search_hit, snippet_html, speaker_label
+from handlers.views import (
+    article_card,
+    quote_entry,
+    search_hit,
+    snippet_html,
+    speaker_label,
+    summary_view,
+)
 
 LISTING = ArticleListing(
     id=7,
@@ -69,3 +76,10 @@ def test_quote_entry_keeps_a_full_stop_and_shows_the_kind() -> None:
     entry = quote_entry(_quote("Fares stay as they are.", "mixed"), ZoneInfo("UTC"))
     assert entry.startswith("“Fares stay as they are.” <i>(mixed)</i>")
     assert "<b>Rates &amp; &lt;rents&gt;</b>, The Ledger, 3 Nov 2026 · #7" in entry
+
+
+def test_a_summary_sentence_of_two_megabytes_is_cut_to_a_readable_length() -> None:
+    # An article of one 2 MB "sentence" made /summary send 489 messages.
+    view = summary_view("T", None, None, "", 1, None, ["word " * 400_000, "Short."], "newsbot")
+    assert len(view) < 2_000
+    assert "word word…" in view and "• Short." in view
