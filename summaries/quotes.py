@@ -100,7 +100,6 @@ _NP_LINKS = _word_set("of for at in with from")
 _HONORIFICS = _word_set("mr mrs ms miss mx dr prof sir dame")
 # The attribution rules read English; in another language they would take noun phrases
 # ("Milliarden Kronen") for speakers, so there quotes are kept without one.
-_ATTRIBUTED_LANGUAGES = frozenset({"english", UNKNOWN})
 _RELATIVES = _word_set("which who whose where")
 _DETERMINERS = _word_set("a an the one some many several two three four other another")
 _PERSON_PRONOUNS = frozenset({"he", "she"})
@@ -944,7 +943,9 @@ def extract_quotes(
     spans = find_quoted_spans(text)
     article = _Article(text, spans)
     at = _Attributor(article)
-    attribute = language in _ATTRIBUTED_LANGUAGES
+    # "unknown" may be English too short to tell, or a language nobody checks for: Russian
+    # text would give "Городской совет" as a speaker. Only Latin script is read as English.
+    attribute = language == "english" or (language == UNKNOWN and _mostly_latin(text))
     quotes: list[Quote] = []
     for span, q in zip(spans, article.tokens.quote_at, strict=True):
         inner = span.inner_text(text)
@@ -1004,6 +1005,13 @@ def _fill_roles(quotes: list[Quote]) -> list[Quote]:
         else quote
         for quote in quotes
     ]
+
+
+def _mostly_latin(text: str) -> bool:
+    """Whether at least 80 % of the letters in the first 5,000 characters are Latin ones."""
+    letters = [ch for ch in text[:5000] if ch.isalpha()]
+    latin = sum(1 for ch in letters if ch < "\u0250")  # Basic Latin through Latin Extended-B
+    return latin >= 0.8 * len(letters)
 
 
 def _shown_role(role: str | None) -> str | None:

@@ -552,3 +552,14 @@ def test_a_speech_verb_used_as_a_noun_is_no_cue() -> None:
     assert quotes[0].speaker == "Kwame Adjei"
     # Nobody named fits "She": neither the words around "notes" nor the man quoted before.
     assert quotes[1].speaker is None
+
+
+def test_quotes_in_a_script_english_rules_cannot_read_get_no_speaker() -> None:
+    # Russian is no candidate of the language check: its "unknown" must not mean English.
+    text = (
+        "Городской совет собрался во вторник, чтобы обсудить новый мост.\n\n"
+        "«Мост откроется весной, и движение по нему будет бесплатным для всех жителей», "
+        "сказал мэр Иван Петров журналистам после заседания."
+    )
+    (quote,) = extract_quotes(text, language="unknown")
+    assert quote.speaker is None
