@@ -83,13 +83,11 @@ async def add(rt: Runtime, request: Request) -> Reply:
     if urls is not None:
         if len(urls) > MAX_URLS:
             raise UsageError(f"Send at most {MAX_URLS} links at a time.")
-        allow_private = request.caller.local
-        reports = [
-            await ingestor.ingest_url(url, added_by=added_by, allow_private=allow_private)
-            for url in urls
-        ]
-        merged = IngestReport(items=tuple(i for r in reports for i in r.items))
-        return Reply(report_view(merged))
+        # one time budget for the whole command, not one per link
+        report = await ingestor.ingest_urls(
+            urls, added_by=added_by, allow_private=request.caller.local
+        )
+        return Reply(report_view(report))
     item = await ingestor.ingest_text(text, added_by=added_by, source="text")
     return Reply(report_view(IngestReport(items=(item,))))
 
