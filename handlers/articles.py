@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from data.fts import match_expression
 from data.models import Article
 from data.store import SEARCH_WINDOW
 from handlers import views
@@ -38,6 +39,8 @@ def check_query(words: str, usage: str) -> str:
             f"That is {len(words)} characters — please search with at most "
             f"{QUERY_MAX_CHARS} (a few distinctive words work best)."
         )
+    if match_expression(words) is None:
+        raise UsageError(f"Search needs words with letters or digits. {usage}")
     return words
 
 

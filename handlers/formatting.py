@@ -20,9 +20,15 @@ _TOKEN_RE = re.compile(r"<[^<>]*>|&#?\w+;|[^<&]+|[<&]")
 _TAG_NAME_RE = re.compile(r"</?\s*([a-zA-Z-]+)")
 
 
+# Control characters other than line breaks and tabs: never meant to be seen, and a NUL in
+# a reply echoes back whatever a user pasted.
+_CONTROLS = dict.fromkeys(c for c in range(32) if chr(c) not in "\n\t") | {0x7F: None}
+
+
 def esc(text: str | None) -> str:
-    """Escape text for Telegram HTML: `<`, `>` and `&` (quotes stay readable in text)."""
-    return html.escape(text or "", quote=False)
+    """Escape text for Telegram HTML: `<`, `>` and `&` (quotes stay readable in text), and
+    drop control characters."""
+    return html.escape((text or "").translate(_CONTROLS), quote=False)
 
 
 def link(url: str, label: str) -> str:

@@ -194,8 +194,15 @@ async def test_search_shows_snippets_with_matches_in_bold(services: Services) ->
 )
 async def test_search_treats_operators_and_sql_as_words(services: Services, words: str) -> None:
     reply = await ask(services, f"/search {words}")
-    assert "result" in reply.html or "Nothing found" in reply.html
+    assert any(answer in reply.html for answer in ("result", "Nothing found", "letters or digits"))
     assert await services.store.count_articles() > 0
+
+
+@pytest.mark.parametrize("query", ['"', "*", "^ - :", "\x00"])
+async def test_search_for_punctuation_only_asks_for_words(services: Services, query: str) -> None:
+    reply = await ask(services, f"/search {query}")
+    assert "letters or digits" in reply.html
+    assert "\x00" not in reply.html
 
 
 async def test_search_without_words_explains(services: Services) -> None:

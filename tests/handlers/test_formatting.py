@@ -118,3 +118,7 @@ def test_a_two_megabyte_run_splits_in_one_pass() -> None:
 def test_an_emoji_wider_than_the_limit_still_makes_progress() -> None:
     chunks = split_html("😀😀x", limit=1)
     assert "".join(chunks) == "😀😀x"
+
+
+def test_escape_drops_control_characters_but_keeps_lines_and_tabs() -> None:
+    assert esc("a\x00b\x07c\nd\te\x1b") == "abc\nd\te"
