@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import ipaddress
 import re
+from urllib.parse import urlsplit
 
 from data.errors import DuplicateFeedError
 from handlers import views
 from handlers.articles import UsageError
+from handlers.fetch import is_public_address
 from handlers.formatting import esc, truncate
 from handlers.ingest import IngestItem, IngestReport
 from handlers.replies import Reply
@@ -129,6 +132,12 @@ async def _feed_add(rt: Runtime, request: Request, url: str, rest: list[str]) ->
         canonical = canonicalize(url)
     except UrlError as exc:
         raise UsageError(f"That is not a feed address I can use: {esc(str(exc))}") from None
+    if not request.caller.local and _names_a_private_host(canonical):
+        # the poller would refuse it every time; better to say so now (host names that
+        # resolve to private addresses are only found out when the poll resolves them)
+        raise UsageError(
+            "That feed is on a local or private network; newsbot only fetches public feeds."
+        )
     try:
         added = await rt.store.add_feed(
             canonical, interval_minutes=minutes, added_by=request.caller.user_id
@@ -139,6 +148,18 @@ async def _feed_add(rt: Runtime, request: Request, url: str, rest: list[str]) ->
         f"Feed #{added.id} added: {esc(canonical)}\n"
         f"I'll check it every {minutes} minutes, starting within a minute."
     )
+
+
+def _names_a_private_host(url: str) -> bool:
+    """Whether the URL's host is "localhost" or an IP address that is not public."""
+    host = (urlsplit(url).hostname or "").rstrip(".")
+    if host == "localhost" or host.endswith(".localhost"):
+        return True
+    try:
+        ipaddress.ip_address(host)
+    except ValueError:
+        return False  # a name: resolved at fetch time
+    return not is_public_address(host)
 
 
 async def _feed_list(rt: Runtime) -> str:
@@ -153,7 +174,7 @@ async def _feed_list(rt: Runtime) -> str:
             else f"failing ×{f.failures}: {esc(truncate(f.last_error, 80))}"
         )
         checked = f.last_checked_at.strftime("%d %b %H:%M") if f.last_checked_at else "not yet"
-        name = esc(f.title or f.url)
+        name = esc(truncate(f.title or f.url, 80))
         lines.append(f"{f.id}. {name} — every {f.interval_minutes} min, checked {checked}, {state}")
     return "\n".join(lines)
 

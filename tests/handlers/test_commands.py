@@ -373,6 +373,10 @@ async def test_feed_commands_validate_urls(services: Services) -> None:
     assert "minutes, from 5 to 1440" in odd.html
     huge = await ask(services, "/feed remove " + "9" * 30, ADMIN)
     assert "No such feed" in huge.html
+    for private in ("http://127.0.0.1:8080/rss", "http://localhost/feed", "http://[::1]/rss"):
+        refused = await ask(services, f"/feed add {private}", ADMIN)
+        assert "local or private network" in refused.html
+    assert "No feeds yet" in (await ask(services, "/feed list", ADMIN)).html
 
 
 # --- buttons and floods ----------------------------------------------------------------------
