@@ -1,4 +1,5 @@
-"""A loopback HTTP server for ingestion tests: pages, feeds and misbehaving endpoints.
+"""Fixtures for the handler tests: a fresh store, the worker pool, and a loopback HTTP server
+for ingestion tests (pages, feeds and misbehaving endpoints).
 
 Every HTTP test talks to this server on 127.0.0.1, never to the internet. Fetching from it
 needs allow_private=True, exactly like the operator's local CLI.
@@ -7,12 +8,16 @@ needs allow_private=True, exactly like the operator's local CLI.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import pytest
 from aiohttp import web
 from aiohttp.typedefs import Handler
+
+from data.store import Store
 
 STORM_TEXT = (
     "A powerful storm swept across the northern coast of Elmshore on Tuesday, flooding "
@@ -215,3 +220,22 @@ async def server() -> AsyncIterator[LoopbackServer]:
     state["base"] = f"http://{host}:{port}"
     yield LoopbackServer(state["base"], agents, paths)
     await runner.cleanup()
+
+
+@pytest.fixture
+async def store(tmp_path: Path) -> AsyncIterator[Store]:
+    """An empty store in a fresh file."""
+    opened = Store(tmp_path / "newsbot.db")
+    await opened.open()
+    try:
+        yield opened
+    finally:
+        await opened.close()
+
+
+@pytest.fixture
+def executor() -> Iterator[ThreadPoolExecutor]:
+    """The worker pool the ingestor analyses in."""
+    pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="test-text")
+    yield pool
+    pool.shutdown(wait=True)

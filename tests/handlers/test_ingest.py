@@ -11,7 +11,7 @@ import json
 import os
 import threading
 import tracemalloc
-from collections.abc import AsyncIterator, Iterator, Sequence
+from collections.abc import AsyncIterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -59,23 +59,6 @@ ORCHARD_TEXT = (
 
 # The smallest limits that still let real articles through: tests stay fast.
 LIMITS = IngestLimits(fetch_timeout=0.5, analyze_timeout=30.0)
-
-
-@pytest.fixture
-async def store(tmp_path: Path) -> AsyncIterator[Store]:
-    opened = Store(tmp_path / "newsbot.db")
-    await opened.open()
-    try:
-        yield opened
-    finally:
-        await opened.close()
-
-
-@pytest.fixture
-def executor() -> Iterator[ThreadPoolExecutor]:
-    pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="test-text")
-    yield pool
-    pool.shutdown(wait=True)
 
 
 @pytest.fixture
