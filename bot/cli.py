@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import logging
 import sys
 from collections.abc import Awaitable, Callable, Sequence
 from typing import TextIO
@@ -129,6 +130,9 @@ def _run_telegram(settings: Settings) -> int:
 
     from bot.telegram_app import run_telegram
 
+    # PTB logs a failed start-up with its traceback just before raising the error, which the
+    # lines below then explain in one line; the traceback would only bury that line.
+    logging.getLogger("telegram.ext").addFilter(_not_a_failed_start)
     try:
         run_telegram(settings)
     except InvalidToken:
@@ -145,6 +149,11 @@ def _run_telegram(settings: Settings) -> int:
         )
         return 1
     return 0
+
+
+def _not_a_failed_start(record: logging.LogRecord) -> bool:
+    message = record.getMessage()
+    return not (message.startswith("Network Retry Loop (Bootstrap") and "Aborting" in message)
 
 
 AsyncCommand = Callable[[Services, argparse.Namespace, TextIO], Awaitable[int]]

@@ -25,6 +25,9 @@ MAX_PRIVATE_LIMITERS = 4096
 # Waits before resending after a network error or a 5xx (about a minute in all): a short
 # Bot API outage costs a delay, not a lost reply. getUpdates has its own backoff in PTB.
 NETWORK_RETRY_DELAYS = (0.5, 1.0, 2.0, 4.0, 8.0, 15.0, 30.0)
+# getMe is only sent at start-up, where an unreachable Bot API is more often a wrong
+# TELEGRAM_API_URL than an outage: a few seconds, then the one-line error, not a minute.
+START_RETRY_DELAYS = (0.5, 1.0, 2.0)
 
 
 class NewsbotRateLimiter(AIORateLimiter):
@@ -75,7 +78,9 @@ class NewsbotRateLimiter(AIORateLimiter):
         with contextlib.suppress(TypeError, ValueError):
             if endpoint.startswith("send") and int(chat_id) > 0:  # type: ignore[arg-type]
                 private = self._private_limiter(int(chat_id))  # type: ignore[arg-type]
-        delays = NETWORK_RETRY_DELAYS if self._network_delays is None else self._network_delays
+        delays = self._network_delays
+        if delays is None:
+            delays = START_RETRY_DELAYS if endpoint == "getMe" else NETWORK_RETRY_DELAYS
         for delay in (*delays, None):
             try:
                 if private is None:
