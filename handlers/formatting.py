@@ -113,6 +113,13 @@ Stack = tuple[tuple[str, str], ...]  # (name, opening tag) of the tags open at a
 
 def _cut(text: str, limit: int) -> tuple[str, str]:
     """Cut `text` once: the longest fitting head at the best boundary, and the rest."""
+    # Within the window as a rule; the whole text only when the window holds no place to
+    # cut at all (a tag longer than the window, such as a link to a 70,000-character URL).
+    return _cut_within(text, limit, _window(text, limit)) or _cut_within(text, limit, len(text))
+
+
+def _cut_within(text: str, limit: int, window: int) -> tuple[str, str] | None:
+    """`_cut` reading text[:window] only; None when no cut is possible there."""
     # Closing tags add no parsed length, so the head may use the whole limit.
     open_tags: list[tuple[str, str]] = []
     stack: Stack = ()
@@ -120,7 +127,7 @@ def _cut(text: str, limit: int) -> tuple[str, str]:
     best: dict[int, tuple[int, Stack, int]] = {}
     used = 0
     pos = 0
-    for match in _TOKEN_RE.finditer(text, 0, _window(text, limit)):
+    for match in _TOKEN_RE.finditer(text, 0, window):
         token = match.group()
         if token.startswith("<") and len(token) > 1:
             _track_tag(token, open_tags)
@@ -148,7 +155,7 @@ def _cut(text: str, limit: int) -> tuple[str, str]:
             return _split_at(text, best, limit)
         used += len(piece.encode("utf-16-le")) // 2
         pos += len(piece)
-    return _split_at(text, best, limit)
+    return _split_at(text, best, limit) if best else None
 
 
 def _fitting_prefix(piece: str, room: int) -> str:
@@ -170,7 +177,7 @@ def _boundaries(run: str, length: int) -> list[tuple[int, int]]:
     head = run[:length]
     found = [(0, length)] if length else []
     candidates = (
-        (4, head.rfind("\n\n") + 1),
+        (4, run.rfind("\n\n", 0, length + 1) + 1),  # the second break may lie past the head
         (3, head.rfind("\n") + 1),
         (1, head.rfind(" ") + 1),
     )

@@ -122,3 +122,17 @@ def test_an_emoji_wider_than_the_limit_still_makes_progress() -> None:
 
 def test_escape_drops_control_characters_but_keeps_lines_and_tabs() -> None:
     assert esc("a\x00b\x07c\nd\te\x1b") == "abc\nd\te"
+
+
+def test_a_tag_longer_than_the_read_window_is_no_dead_end() -> None:
+    # A link to a 70,000-character URL used to make split_html raise.
+    long_link = f'<a href="https://x.example/{"a" * 70_000}">link</a>'
+    messages = split_html(long_link + " " + "word " * 2_000)
+    assert html_to_text("".join(messages)).startswith("link")
+    assert all(plain_length(m) <= MESSAGE_LIMIT for m in messages)
+
+
+def test_a_paragraph_break_straddling_the_limit_is_still_the_cut() -> None:
+    first = "x" * 99
+    messages = split_html(f"{first}\n\n{'y' * 50}", limit=100)
+    assert messages == [first, "y" * 50]
