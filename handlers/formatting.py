@@ -115,7 +115,8 @@ def _cut(text: str, limit: int) -> tuple[str, str]:
     """Cut `text` once: the longest fitting head at the best boundary, and the rest."""
     # Within the window as a rule; the whole text only when the window holds no place to
     # cut at all (a tag longer than the window, such as a link to a 70,000-character URL).
-    return _cut_within(text, limit, _window(text, limit)) or _cut_within(text, limit, len(text))
+    cut = _cut_within(text, limit, _window(text, limit)) or _cut_within(text, limit, len(text))
+    return cut or (text, "")  # only tags, no text: nothing to measure, nothing to cut
 
 
 def _cut_within(text: str, limit: int, window: int) -> tuple[str, str] | None:
