@@ -704,6 +704,19 @@ class Store:
             )
         return None if row is None else _article(row)
 
+    async def article_ids_by_url(self, urls: Sequence[str]) -> dict[str, int]:
+        """The stored articles among these canonical URLs: URL → article id."""
+        found: dict[str, int] = {}
+        async with self._reading("article_ids_by_url", urls=len(urls)) as conn:
+            for chunk in _chunks(list(dict.fromkeys(urls))):
+                rows = await _rows(
+                    conn,
+                    f"SELECT url, id FROM articles WHERE url IN ({_placeholders(len(chunk))})",
+                    chunk,
+                )
+                found.update((url, article_id) for url, article_id in rows)
+        return found
+
     async def remove_article(self, article_id: int) -> bool:
         """Delete an article with its summaries, quotes and FTS rows; False if there was none.
 

@@ -100,6 +100,10 @@ class IngestLimits:
 
 DEFAULT_LIMITS = IngestLimits()
 
+RETRY_POLLS = 3
+"""Polls in a row a feed entry may fail in a way that may pass (a timeout, a 5xx) before it is
+marked seen and given up; until then each poll tries it again, after the new entries."""
+
 
 @dataclass(frozen=True, slots=True)
 class IngestItem:
@@ -143,6 +147,22 @@ class IngestReport:
         return tuple(item for item in self.items if item.status == status)
 
 
+def _stored_entry(entry: FeedEntry, article_id: int) -> IngestItem:
+    return IngestItem(
+        entry.link or entry.key,
+        "duplicate",
+        article_id=article_id,
+        title=entry.title,
+        reason=f"already stored as #{article_id} (same link)",
+    )
+
+
+def _given_up(item: IngestItem) -> IngestItem:
+    if item.status != "rejected":
+        return item
+    return replace(item, reason=f"{item.reason}; given up after failing {RETRY_POLLS} polls")
+
+
 def rejected(source: str, reason: str, *, title: str | None = None) -> IngestItem:
     """An input that was not stored, and why (in words for the person who sent it)."""
     return IngestItem(source=source, status="rejected", title=title, reason=reason)
@@ -176,6 +196,9 @@ class Ingestor:
         self._summary_sentences = summary_sentences
         self._summary_algorithm = summary_algorithm
         self._analyzer = analyzer
+        # feed id → entry key → polls in a row it failed in a way that may pass; in memory
+        # only: a restart just gives those entries their tries again
+        self._failures: dict[int, dict[str, int]] = {}
 
     async def close(self) -> None:
         """Close the HTTP client if this ingestor opened it."""
@@ -463,20 +486,56 @@ class Ingestor:
                 log.exception("could not read the seen entries of feed %s", feed_id)
                 return _report(rejected(url, "the database could not be read; try again later"))
             entries = [e for e in entries if e.key not in seen]
+        try:
+            stored = await self._stored_links(entries)
+        except StoreError:
+            log.exception("could not look up the entries of %s", url)
+            stored = {}
+        # Entries that failed on an earlier poll go after the new ones, so that a few failing
+        # at the head of a feed cannot spend every poll's budget.
+        failures = self._failures.get(feed_id, {}) if feed_id is not None else {}
+        entries.sort(key=lambda e: e.key in failures)
         items: list[IngestItem] = []
         for index, entry in enumerate(entries):
+            article_id = stored.get(entry.key)
+            if article_id is not None:
+                # Already stored under this link: reported without fetching the page again.
+                items.append(_stored_entry(entry, article_id))
+                await self._mark_seen(feed_id, entry)
+                continue
             if self._past(deadline):
                 items.append(self._entries_left(len(entries) - index, feed_id))
                 break
             entry_items, retry = await self._ingest_entry(entry, feed, url, allow_private, added_by)
+            if retry and feed_id is not None:
+                tries = failures.get(entry.key, 0) + 1
+                failures[entry.key] = tries
+                if tries >= RETRY_POLLS:
+                    entry_items = [_given_up(item) for item in entry_items]
+                    retry = False
+            if not retry:
+                failures.pop(entry.key, None)
+                await self._mark_seen(feed_id, entry)
             items.extend(entry_items)
-            if feed_id is not None and not retry:
-                # Marked one at a time, so an interrupted poll does not redo finished entries.
-                try:
-                    await self._store.mark_feed_entries(feed_id, [entry.key])
-                except StoreError:
-                    log.exception("could not mark entry %s of feed %s", entry.key, feed_id)
+        if feed_id is not None:
+            current = {e.key for e in entries}
+            self._failures[feed_id] = {k: n for k, n in failures.items() if k in current}
         return IngestReport((*items, *notes))
+
+    async def _stored_links(self, entries: Sequence[FeedEntry]) -> dict[str, int]:
+        """Entry key → id of the article already stored under the entry's link."""
+        links = {e.key: link for e in entries if (link := _canonical_or_none(e.link))}
+        ids = await self._store.article_ids_by_url(list(links.values()))
+        return {key: ids[link] for key, link in links.items() if link in ids}
+
+    async def _mark_seen(self, feed_id: int | None, entry: FeedEntry) -> None:
+        if feed_id is None:
+            return
+        # Marked one at a time, so an interrupted poll does not redo finished entries.
+        try:
+            await self._store.mark_feed_entries(feed_id, [entry.key])
+        except StoreError:
+            log.exception("could not mark entry %s of feed %s", entry.key, feed_id)
 
     def _deadline(self) -> float:
         return asyncio.get_running_loop().time() + self.limits.ingest_budget

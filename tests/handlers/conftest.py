@@ -166,6 +166,27 @@ async def server() -> AsyncIterator[LoopbackServer]:
         await asyncio.sleep(30)  # far beyond any test's fetch timeout
         return html(page_html("Too late", STORM_TEXT))
 
+    async def flaky(_: web.Request) -> web.Response:
+        return web.Response(status=503, text="try later")  # a failure a later poll may get past
+
+    async def growing_feed(_: web.Request) -> web.Response:
+        # First a teaser whose page always fails; from the second request on, a new entry
+        # after it as well.
+        state["growing"] = str(int(state.get("growing", "0")) + 1)
+        items = [("Flaky", "/flaky", "flaky-1")]
+        if state["growing"] != "1":
+            items.append(("Grain prices rise", "/market", "market-1"))
+        body = "".join(
+            f"<item><title>{title}</title><link>{state['base']}{path}</link><guid>{guid}</guid>"
+            "<description>Teaser.</description></item>"
+            for title, path, guid in items
+        )
+        return web.Response(
+            text=f'<?xml version="1.0"?><rss version="2.0"><channel><title>G</title>{body}'
+            "</channel></rss>",
+            content_type="application/rss+xml",
+        )
+
     async def huge(request: web.Request) -> web.StreamResponse:
         # 50 MB without a Content-Length: only a streaming cap can stop it.
         response = web.StreamResponse(headers={"Content-Type": "text/plain"})
@@ -204,6 +225,8 @@ async def server() -> AsyncIterator[LoopbackServer]:
     app.router.add_get("/atom.xml", atom)
     app.router.add_get("/slow-entry-feed", slow_entry_feed)
     app.router.add_get("/slow", slow)
+    app.router.add_get("/flaky", flaky)
+    app.router.add_get("/growing-feed.xml", growing_feed)
     app.router.add_get("/huge", huge)
     app.router.add_get("/huge-declared", huge_declared)
     app.router.add_get("/report.pdf", pdf)

@@ -832,3 +832,40 @@ def test_summary_line_counts() -> None:
     assert [i.source for i in report.duplicates] == ["b"]
     assert [i.source for i in report.rejected] == ["c"]
     assert IngestReport(()).summary_line() == "0 added, 0 duplicates, 0 rejected"
+
+
+async def test_a_feed_link_sent_again_does_not_fetch_what_is_stored(
+    ingestor: Ingestor, server: LoopbackServer
+) -> None:
+    # Otherwise every resend spends the time budget on the same first entries again.
+    await ingestor.ingest_url(server.url("/feed.xml"), allow_private=True)
+    server.paths.clear()
+    again = await ingestor.ingest_url(server.url("/feed.xml"), allow_private=True)
+    assert "/market" not in server.paths
+    market = next(i for i in again.items if i.title == "Grain prices rise")
+    assert market.status == "duplicate" and market.reason is not None
+    assert "same link" in market.reason
+
+
+async def test_entries_that_failed_before_wait_behind_new_ones_then_are_given_up(
+    store: Store, server: LoopbackServer
+) -> None:
+    url = server.url("/growing-feed.xml")
+    feed = await store.add_feed(url, interval_minutes=30, added_by=None)
+    ingestor = Ingestor(store, limits=LIMITS)
+    try:
+        first = await ingestor.ingest_feed(url, allow_private=True, feed_id=feed.id)
+        assert [i.status for i in first.items] == ["rejected"]
+        server.paths.clear()
+        second = await ingestor.ingest_feed(url, allow_private=True, feed_id=feed.id)
+        # the new entry first: a failing one at the head must not eat every poll's budget
+        assert [p for p in server.paths if p in ("/market", "/flaky")] == ["/market", "/flaky"]
+        assert [i.status for i in second.items] == ["added", "rejected"]
+        third = await ingestor.ingest_feed(url, allow_private=True, feed_id=feed.id)
+        (given_up,) = third.items
+        assert given_up.reason is not None and "3 polls" in given_up.reason
+        server.paths.clear()
+        fourth = await ingestor.ingest_feed(url, allow_private=True, feed_id=feed.id)
+        assert fourth.items == () and "/flaky" not in server.paths
+    finally:
+        await ingestor.close()
