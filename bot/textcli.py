@@ -17,7 +17,7 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import IO, Any
 
-from handlers.sources import SourceError, decode_bytes
+from handlers.sources import SourceError, decode_bytes, require_words
 from summaries.clean import clean_article
 from summaries.language import detect_language
 from summaries.quotes import Quote, extract_quotes
@@ -61,8 +61,14 @@ def _decode(source: str, data: bytes) -> str:
 
 
 def read_text(source: str) -> str:
-    """Read FILE or `-` (stdin) as ingestion would, refusing inputs over the 2 MB cap."""
-    return _decode(source, _read_bytes(source, capped=True))
+    """Read FILE or `-` (stdin) as ingestion would: refusing inputs over the 2 MB cap, and
+    text with no words or in a script newsbot cannot read (short texts are fine here)."""
+    text = _decode(source, _read_bytes(source, capped=True))
+    try:
+        require_words(text)
+    except SourceError as exc:
+        raise InputError(f"{_label(source)}: {exc}") from None
+    return text
 
 
 def iter_jsonl(source: str) -> Iterator[tuple[int, dict[str, Any] | str]]:

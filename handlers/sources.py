@@ -500,7 +500,9 @@ def count_words(text: str) -> int:
     return sum(1 for token in text.split() if _WORD_CHAR.search(token))
 
 
-def _require_article_length(text: str) -> None:
+def require_words(text: str) -> int:
+    """The number of words of `text`; SourceError when it has none or is in a script written
+    without spaces, which newsbot cannot read."""
     sample = text[:_SCRIPT_SAMPLE_CHARS]
     letters = sum(1 for ch in sample if ch.isalpha())
     if letters and len(_SPACELESS_SCRIPT.findall(sample)) >= letters / 2:
@@ -508,6 +510,11 @@ def _require_article_length(text: str) -> None:
     words = count_words(text)
     if words == 0:
         raise SourceError(NO_WORDS_REASON)
+    return words
+
+
+def _require_article_length(text: str) -> None:
+    words = require_words(text)
     if words < MIN_WORDS:
         raise SourceError(
             f"this is too short for an article ({words} words; at least {MIN_WORDS} are "

@@ -20,7 +20,7 @@ import pytest
 
 from bot.cli import main
 from data.bundled import sample_article_paths
-from handlers.sources import SourceError, decode_bytes
+from handlers.sources import NO_WORDS_REASON, SPACELESS_REASON, SourceError, decode_bytes
 
 TEXT = (
     "Harbour bridge reopens after repairs\n\n"
@@ -297,3 +297,18 @@ def test_an_unreachable_bot_api_stops_with_one_line(
     err = capsys.readouterr().err
     assert err.strip().splitlines()[-1].startswith("newsbot: TELEGRAM_API_URL:")
     assert "Traceback" not in err
+
+
+@pytest.mark.parametrize("command", ["summarize", "quotes"])
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [("!!! ??? ... " * 30, NO_WORDS_REASON), ("港口大桥明年春天重新开放。" * 20, SPACELESS_REASON)],
+    ids=["punctuation", "chinese"],
+)
+def test_text_commands_refuse_text_without_words(
+    workdir: Path, capsys: pytest.CaptureFixture[str], command: str, text: str, reason: str
+) -> None:
+    path = workdir / "input.txt"
+    path.write_text(text, encoding="utf-8")
+    assert main([command, str(path)]) == 2
+    assert capsys.readouterr() == ("", f"newsbot: {path}: {reason}\n")
