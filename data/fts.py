@@ -90,7 +90,10 @@ def snippet(text: str, query: str, *, words: int = 16) -> str:
     match between "\x02" and "\x03", with "…" where text was cut; the start of `text` when
     none of the words occurs in its first SNIPPET_SCAN_CHARS characters.
     """
-    wanted = {_fold(w) for term in _terms(query) for w in _WORD.findall(term)}
+    # The words to mark; a one-letter piece of a longer word ("harbour's" → "s") would mark
+    # every "s" of the text.
+    parts = [(w, term) for term in _terms(query) for w in _WORD.findall(term)]
+    wanted = {_fold(w) for w, term in parts if len(w) > 1 or len(term) == 1}
     prefix = text[:SNIPPET_SCAN_CHARS]
     # findall and a set look-up per word, in C where the text allows: a search page makes
     # several snippets, and most articles are plain ASCII, where lower() is the whole fold.

@@ -84,3 +84,8 @@ def test_snippet_cost_is_bounded_by_the_scan_limit() -> None:
     body = "harbour " * 60_000
     snippet = fts.snippet(body, "harbour", words=5)
     assert snippet.count("\x02harbour\x03") == 5
+
+
+def test_snippet_does_not_mark_the_s_of_a_possessive_everywhere() -> None:
+    snippet = fts.snippet("The harbour's pier is as old as the town.", "harbour's", words=12)
+    assert snippet == "The \x02harbour\x03's pier is as old as the town."
