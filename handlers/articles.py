@@ -102,10 +102,13 @@ def parse_summary_args(args: str) -> SummaryArgs:
     sentences = SUMMARY_DEFAULT
     length = whole_number(tokens[-1]) if len(tokens) >= 2 else None
     if length is not None:
-        tokens.pop()
-        if not 1 <= length <= SUMMARY_MAX:
+        after_id = len(tokens) == 2 and re.fullmatch(r"#?-?\d+", tokens[0]) is not None
+        if 1 <= length <= SUMMARY_MAX:
+            tokens.pop()
+            sentences = length
+        elif after_id:
             raise UsageError(f"Summaries have 1 to {SUMMARY_MAX} sentences.")
-        sentences = length
+        # else a number among words ("covid 19") is one of the words searched
     if len(tokens) == 1 and re.fullmatch(r"#?-?\d+", tokens[0]):
         # an id, even one that cannot exist ("-1", thirteen digits): say so, don't search
         typed = tokens[0].lstrip("#")

@@ -167,6 +167,7 @@ async def test_summary_with_several_matches_offers_buttons(services: Services) -
         ("1 0", "1 to 10"),
         ("1 50", "1 to 10"),
         ("1 ²", "match"),  # words, not a length: searched like any others
+        ("covid 19", "No article matches “covid 19”"),  # a number among words is a word
         ("-1", "There is no article #-1"),
         ("0", "There is no article #0"),
         ("9" * 13, "There is no article"),
