@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ipaddress
 import re
+import socket
 from urllib.parse import urlsplit
 
 from data.errors import DuplicateFeedError
@@ -156,10 +157,15 @@ def _names_a_private_host(url: str) -> bool:
     if host == "localhost" or host.endswith(".localhost"):
         return True
     try:
-        ipaddress.ip_address(host)
+        address = str(ipaddress.ip_address(host))
     except ValueError:
-        return False  # a name: resolved at fetch time
-    return not is_public_address(host)
+        try:
+            # inet_aton reads the shorthand forms resolvers accept too: "127.1",
+            # "2130706433", "0x7f.0.0.1"
+            address = socket.inet_ntoa(socket.inet_aton(host))
+        except OSError:
+            return False  # a name: resolved at fetch time
+    return not is_public_address(address)
 
 
 async def _feed_list(rt: Runtime) -> str:

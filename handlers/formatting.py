@@ -22,7 +22,9 @@ _TAG_NAME_RE = re.compile(r"</?\s*([a-zA-Z-]+)")
 
 # Control characters other than line breaks and tabs: never meant to be seen, and a NUL in
 # a reply echoes back whatever a user pasted.
-_CONTROLS = dict.fromkeys(c for c in range(32) if chr(c) not in "\n\t") | {0x7F: None}
+_CONTROLS = dict.fromkeys(
+    [*(c for c in range(32) if chr(c) not in "\n\t"), *range(0x7F, 0xA0)]  # C0, DEL, C1
+)
 
 
 def esc(text: str | None) -> str:

@@ -374,9 +374,24 @@ async def test_feed_commands_validate_urls(services: Services) -> None:
     assert "minutes, from 5 to 1440" in odd.html
     huge = await ask(services, "/feed remove " + "9" * 30, ADMIN)
     assert "No such feed" in huge.html
-    for private in ("http://127.0.0.1:8080/rss", "http://localhost/feed", "http://[::1]/rss"):
-        refused = await ask(services, f"/feed add {private}", ADMIN)
-        assert "local or private network" in refused.html
+
+
+@pytest.mark.parametrize(
+    "address",
+    [
+        "http://127.0.0.1:8080/rss",
+        "http://localhost/feed",
+        "http://[::1]/rss",
+        "http://127.1/rss",  # shorthand forms that resolvers read as 127.0.0.1
+        "http://2130706433/rss",
+        "http://0x7f.0.0.1/rss",
+    ],
+)
+async def test_feeds_on_private_addresses_are_refused_at_once(
+    services: Services, address: str
+) -> None:
+    refused = await ask(services, f"/feed add {address}", ADMIN)
+    assert "local or private network" in refused.html
     assert "No feeds yet" in (await ask(services, "/feed list", ADMIN)).html
 
 

@@ -122,6 +122,7 @@ def test_an_emoji_wider_than_the_limit_still_makes_progress() -> None:
 
 def test_escape_drops_control_characters_but_keeps_lines_and_tabs() -> None:
     assert esc("a\x00b\x07c\nd\te\x1b") == "abc\nd\te"
+    assert esc("x\x85y\x9fz") == "xyz"  # the C1 controls too
 
 
 def test_a_tag_longer_than_the_read_window_is_no_dead_end() -> None:
