@@ -81,7 +81,7 @@ def _fold(word: str) -> str:
     """A token as unicode61 with remove_diacritics compares it: no case, no accents."""
     if word.isascii():
         return word.lower()  # most words: nothing to decompose
-    decomposed = unicodedata.normalize("NFKD", word)
+    decomposed = unicodedata.normalize("NFKD", word.translate(_UNMARKED))
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
 
 
@@ -128,13 +128,18 @@ def snippet(text: str, query: str, *, words: int = 16) -> str:
     return "".join(pieces)
 
 
+# Latin letters whose mark is part of the letter, which decomposition keeps ("Aydın"), folded
+# as summaries.speakers.fold folds them, and as FTS5's remove_diacritics does.
+_UNMARKED = str.maketrans("ıłŁøØđĐ", "ilLoOdD")
+
+
 def name_key(name: str) -> str:
     """Accent-free, casefolded name with punctuation turned into spaces.
 
     Close to the ingest pipeline's normalize_name (which the store cannot import), so a typed
     name usually hits an alias key exactly; the trigram search covers the rest.
     """
-    decomposed = unicodedata.normalize("NFKD", name)
+    decomposed = unicodedata.normalize("NFKD", name.translate(_UNMARKED))
     kept = "".join(
         ch if ch.isalnum() else " " for ch in decomposed if not unicodedata.combining(ch)
     )

@@ -266,8 +266,17 @@ _V2: tuple[str, ...] = (
 # The last word of a key is what follows its last space: rtrim strips every non-space
 # character from the end, and what it leaves is the length to skip. OR IGNORE: a speaker
 # who already has the hyphen-free alias keeps that one. The trigram index reads alias_key,
-# so it is rebuilt.
+# so it is rebuilt. Keys (casefolded) also lose the marks that are part of a letter ("aydın"
+# → "aydin"), as the code folds them from v3 on.
 _V3: tuple[str, ...] = (
+    """
+    UPDATE OR IGNORE speaker_aliases SET
+        alias_key = replace(replace(replace(replace(
+            alias_key, 'ı', 'i'), 'ł', 'l'), 'ø', 'o'), 'đ', 'd'),
+        surname = replace(replace(replace(replace(
+            surname, 'ı', 'i'), 'ł', 'l'), 'ø', 'o'), 'đ', 'd')
+    WHERE alias_key GLOB '*[ıłøđ]*' OR surname GLOB '*[ıłøđ]*'
+    """,
     """
     UPDATE OR IGNORE speaker_aliases SET alias_key = replace(alias_key, '-', ' ')
     WHERE alias_key LIKE '%-%'

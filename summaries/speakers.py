@@ -81,11 +81,17 @@ _TRANSLIT_RULES: tuple[tuple[re.Pattern[str], str], ...] = (
 _TOKEN = re.compile(r"[^\W_](?:[\w'’\-]*[^\W_])?")
 
 
+# Latin letters that carry their mark in the letter itself, so decomposition leaves them as
+# they are; writers drop the mark as often as the accents ("Aydın" / "Aydin"). The store's
+# data.fts.name_key folds the same letters (it may not import this module).
+_UNMARKED = str.maketrans("ıłŁøØđĐ", "ilLoOdD")
+
+
 def fold(text: str) -> str:
     """Casefold and strip accents; letters of scripts without accents are kept as they are."""
     if text.isascii():
         return text.casefold()  # nothing to strip: the common case, kept cheap
-    decomposed = unicodedata.normalize("NFKD", text)
+    decomposed = unicodedata.normalize("NFKD", text.translate(_UNMARKED))
     return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
 
 

@@ -35,6 +35,7 @@ def test_match_expression_is_bounded() -> None:
 def test_name_key_strips_accents_case_and_punctuation() -> None:
     assert fts.name_key("  Volodymyr  ZELENSKYY ") == "volodymyr zelenskyy"
     assert fts.name_key("José-María O'Neill") == "jose maria o neill"
+    assert fts.name_key("Mehmet Aydın Łukasz") == "mehmet aydin lukasz"
     assert fts.name_key("...") == ""
 
 

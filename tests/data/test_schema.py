@@ -103,17 +103,26 @@ async def test_v3_rewrites_hyphenated_name_keys_as_words(
         speaker_key="kwame asante-bright",
         speaker_surname="asante-bright",
     )
+    dotless = NewQuote(
+        start=0,
+        end=9,
+        text="We will see",
+        kind="direct",
+        speaker="Mehmet Aydın",
+        role=None,
+        speaker_key="mehmet aydın",
+        speaker_surname="aydın",
+    )
     with monkeypatch.context() as v2:
         v2.setattr(schema, "MIGRATIONS", schema.MIGRATIONS[:2])
         v2.setattr(schema, "SCHEMA_VERSION", 2)
         async with Store(db_path) as store:
-            await store.add_article(article(body="One."), None, [old_style])
+            await store.add_article(article(body="One."), None, [old_style, dotless])
     async with Store(db_path) as store:
         assert user_version(db_path) == schema.SCHEMA_VERSION
         with sqlite3.connect(db_path) as conn:
-            assert conn.execute("SELECT alias_key, surname FROM speaker_aliases").fetchall() == [
-                ("kwame asante bright", "bright")
-            ]
+            keys = conn.execute("SELECT alias_key, surname FROM speaker_aliases ORDER BY id")
+            assert keys.fetchall() == [("kwame asante bright", "bright"), ("mehmet aydin", "aydin")]
             conn.execute(
                 "INSERT INTO speaker_aliases_fts(speaker_aliases_fts, rank) "
                 "VALUES ('integrity-check', 1)"
