@@ -75,6 +75,9 @@ FTS5's own snippet() weighs every match position of a document, which is quadrat
 
 # The tokens unicode61 indexes: runs of letters and digits.
 _WORD = re.compile(r"[^\W_]+")
+# Latin letters whose mark is part of the letter, which decomposition keeps ("Aydın"), folded
+# as summaries.speakers.fold folds them, and as FTS5's remove_diacritics does.
+_UNMARKED = str.maketrans("ıłŁøØđĐ", "ilLoOdD")
 
 
 def _fold(word: str) -> str:
@@ -126,11 +129,6 @@ def snippet(text: str, query: str, *, words: int = 16) -> str:
     cut = end < len(folded) or len(text) > SNIPPET_SCAN_CHARS
     pieces.append("…" if cut else text[position:])
     return "".join(pieces)
-
-
-# Latin letters whose mark is part of the letter, which decomposition keeps ("Aydın"), folded
-# as summaries.speakers.fold folds them, and as FTS5's remove_diacritics does.
-_UNMARKED = str.maketrans("ıłŁøØđĐ", "ilLoOdD")
 
 
 def name_key(name: str) -> str:

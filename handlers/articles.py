@@ -93,6 +93,10 @@ SUMMARY_USAGE = (
 )
 
 
+# An article id as typed, even one no article can have ("-1", thirteen digits).
+_ID = re.compile(r"#?-?\d+")
+
+
 def parse_summary_args(args: str) -> SummaryArgs:
     """`12`, `#12 5`, `rent strike 2`, `12 lexrank` → `SummaryArgs`."""
     tokens = args.split()
@@ -102,15 +106,15 @@ def parse_summary_args(args: str) -> SummaryArgs:
     sentences = SUMMARY_DEFAULT
     length = whole_number(tokens[-1]) if len(tokens) >= 2 else None
     if length is not None:
-        after_id = len(tokens) == 2 and re.fullmatch(r"#?-?\d+", tokens[0]) is not None
+        after_id = len(tokens) == 2 and _ID.fullmatch(tokens[0]) is not None
         if 1 <= length <= SUMMARY_MAX:
             tokens.pop()
             sentences = length
         elif after_id:
             raise UsageError(f"Summaries have 1 to {SUMMARY_MAX} sentences.")
         # else a number among words ("covid 19") is one of the words searched
-    if len(tokens) == 1 and re.fullmatch(r"#?-?\d+", tokens[0]):
-        # an id, even one that cannot exist ("-1", thirteen digits): say so, don't search
+    if len(tokens) == 1 and _ID.fullmatch(tokens[0]):
+        # an id, even one no article can have: say there is none, do not search
         typed = tokens[0].lstrip("#")
         return SummaryArgs(whole_number(typed) or 0, typed, sentences, algorithm)
     return SummaryArgs(None, check_query(" ".join(tokens), SUMMARY_USAGE), sentences, algorithm)

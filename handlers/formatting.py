@@ -43,7 +43,8 @@ def link(url: str, label: str) -> str:
 
 def utf16_len(text: str) -> int:
     """Length as Telegram counts it: UTF-16 code units (an emoji outside the BMP counts 2)."""
-    return len(text) + sum(1 for ch in text if ord(ch) > 0xFFFF)
+    # Encoded in C; surrogatepass counts a lone surrogate as the one unit it is.
+    return len(text.encode("utf-16-le", "surrogatepass")) // 2
 
 
 def truncate(text: str, limit: int) -> str:
@@ -99,7 +100,8 @@ def split_html(text: str, limit: int = MESSAGE_LIMIT) -> list[str]:
 def _fits(fragment: str, limit: int) -> bool:
     """plain_length(fragment) <= limit, reading no further than needed to know."""
     used = 0
-    for match in _TOKEN_RE.finditer(fragment, 0, _window(fragment, limit)):
+    window = _window(fragment, limit)
+    for match in _TOKEN_RE.finditer(fragment, 0, window):
         token = match.group()
         if len(token) > limit and token[0] not in "<&":
             return False  # a text run is at least as long in UTF-16 as in characters
@@ -107,7 +109,7 @@ def _fits(fragment: str, limit: int) -> bool:
         if used > limit:
             return False
     # past the window there may be only tags left; measure all of it in that rare case
-    return _window(fragment, limit) == len(fragment) or plain_length(fragment) <= limit
+    return window == len(fragment) or plain_length(fragment) <= limit
 
 
 Stack = tuple[tuple[str, str], ...]  # (name, opening tag) of the tags open at a point
@@ -148,15 +150,17 @@ def _cut_within(text: str, limit: int, window: int) -> tuple[str, str] | None:
             continue
         # a text run: as much of it as fits, with the last boundary of each kind inside that
         piece = token[: limit - used]
-        if len(piece.encode("utf-16-le")) != 2 * len(piece):
+        width = utf16_len(piece)
+        if width != len(piece):
             piece = _fitting_prefix(piece, limit - used)  # astral characters count twice
         if not piece and not best:
             piece = token[:1]  # one character over a tiny limit, rather than no progress
+        width = utf16_len(piece)
         for priority, end in _boundaries(token, len(piece)):
-            best[priority] = (pos + end, stack, used + len(piece[:end].encode("utf-16-le")) // 2)
+            best[priority] = (pos + end, stack, used + utf16_len(piece[:end]))
         if len(piece) < len(token) and best:
             return _split_at(text, best, limit)
-        used += len(piece.encode("utf-16-le")) // 2
+        used += width
         pos += len(piece)
     return _split_at(text, best, limit) if best else None
 
