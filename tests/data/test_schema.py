@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 from data import schema
 from data.errors import MigrationError
-from data.models import NewQuote
 from data.store import Store
 from tests.data.conftest import article, quote
 
@@ -92,26 +92,15 @@ async def test_v2_indexes_the_titles_of_articles_stored_before_it(
 async def test_v3_rewrites_hyphenated_name_keys_as_words(
     db_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # Before v3 the ingest kept hyphens inside name keys and took the whole double surname.
-    old_style = NewQuote(
-        start=0,
-        end=9,
-        text="We will win",
-        kind="direct",
-        speaker="Kwame Asante-Bright",
-        role=None,
+    # Before v3 the ingest kept hyphens (and marks such as the dotless ı) in name keys and
+    # took the whole double surname.
+    old_style = replace(
+        quote("We will win", "Kwame Asante-Bright"),
         speaker_key="kwame asante-bright",
         speaker_surname="asante-bright",
     )
-    dotless = NewQuote(
-        start=0,
-        end=9,
-        text="We will see",
-        kind="direct",
-        speaker="Mehmet Aydın",
-        role=None,
-        speaker_key="mehmet aydın",
-        speaker_surname="aydın",
+    dotless = replace(
+        quote("We will see", "Mehmet Aydın"), speaker_key="mehmet aydın", speaker_surname="aydın"
     )
     with monkeypatch.context() as v2:
         v2.setattr(schema, "MIGRATIONS", schema.MIGRATIONS[:2])
