@@ -39,14 +39,15 @@ from zoneinfo import ZoneInfo
 if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from newsbot.bot.services import Services
+from newsbot.bot.settings import load_settings
+from newsbot.bot.telegram_app import build_application, on_shutdown, on_startup
+from newsbot.data.bundled import sample_article_paths
+from newsbot.handlers.digest import DigestService
+from newsbot.handlers.replies import Reply
+from newsbot.handlers.requests import Caller, Request
+
 from bench.machine import REPO_ROOT, machine_line, peak_rss_mb, print_table, verdict
-from bot.services import Services
-from bot.settings import load_settings
-from bot.telegram_app import build_application, on_shutdown, on_startup
-from data.bundled import sample_article_paths
-from handlers.digest import DigestService
-from handlers.replies import Reply
-from handlers.requests import Caller, Request
 
 TELEGRAM_RATE = 30.0  # messages per second, overall
 BAR_FACTOR = 1.2

@@ -44,6 +44,13 @@ from typing import Any, ParamSpec, TypeVar
 if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from newsbot.data.models import NewArticle, NewQuote, NewSummary
+from newsbot.data.store import Store
+from newsbot.handlers.ingest import Ingestor
+from newsbot.handlers.speaker_match import match_speaker
+from newsbot.summaries.article import analyze_article
+from newsbot.summaries.clean import clean_article
+from newsbot.summaries.quotes import extract_quotes
 from nltk.tokenize.punkt import PunktParameters, PunktSentenceTokenizer
 from nltk.tokenize.treebank import TreebankWordTokenizer
 from sumy.nlp.stemmers import Stemmer
@@ -54,13 +61,6 @@ from sumy.utils import get_stop_words
 
 from bench.corpus import new_quotes
 from bench.machine import DEFAULT_EVAL_DIR, machine_line, print_table, verdict
-from data.models import NewArticle, NewQuote, NewSummary
-from data.store import Store
-from handlers.ingest import Ingestor
-from handlers.speaker_match import match_speaker
-from summaries.article import analyze_article
-from summaries.clean import clean_article
-from summaries.quotes import extract_quotes
 
 P = ParamSpec("P")
 T = TypeVar("T")

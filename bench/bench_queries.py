@@ -54,14 +54,15 @@ from pathlib import Path
 if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from newsbot.bot.services import Services
+from newsbot.bot.settings import load_settings
+from newsbot.data.store import Store, content_hash
+from newsbot.handlers.requests import Caller, Request
+from newsbot.handlers.router import FAILURE
+from newsbot.handlers.speaker_match import match_speaker
+
 from bench import corpus
 from bench.machine import machine_line, peak_rss_mb, percentile, print_table, verdict
-from bot.services import Services
-from bot.settings import load_settings
-from data.store import Store, content_hash
-from handlers.requests import Caller, Request
-from handlers.router import FAILURE
-from handlers.speaker_match import match_speaker
 
 DEFAULT_DB = Path("/tmp/newsbot-bench.db")
 FULL_ARTICLES = 100_000

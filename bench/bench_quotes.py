@@ -19,7 +19,7 @@ import sys
 import time
 from collections.abc import Callable
 
-from summaries.quotes import extract_quotes
+from newsbot.summaries.quotes import extract_quotes
 
 _BASELINE = re.compile(r"“[^”\n]*”|\"[^\"\n]*\"")
 

@@ -37,6 +37,10 @@ from pathlib import Path
 if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from newsbot.summaries.clean import clean_article
+from newsbot.summaries.language import detect_language
+from newsbot.summaries.summarize import ALGORITHMS, summarize
+from newsbot.summaries.tokenize import words
 from nltk.tokenize import TreebankWordTokenizer
 from nltk.tokenize.punkt import PunktParameters, PunktSentenceTokenizer
 from sumy.nlp.stemmers import Stemmer
@@ -45,10 +49,6 @@ from sumy.summarizers.lex_rank import LexRankSummarizer
 from sumy.utils import get_stop_words
 
 from bench.machine import DEFAULT_EVAL_DIR, machine_line, percentile, print_table, verdict
-from summaries.clean import clean_article
-from summaries.language import detect_language
-from summaries.summarize import ALGORITHMS, summarize
-from summaries.tokenize import words
 
 SENTENCES = 3
 SPEED_BAR = 10.0  # newsbot's median must be at least this many times faster

@@ -19,14 +19,14 @@ from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 from pathlib import Path
 
-from data.bundled import sample_article_paths
-from data.models import NewArticle, NewQuote, NewSummary
-from handlers.urls import canonicalize
-from summaries.article import analyze_article
-from summaries.clean import clean_article
-from summaries.quotes import Quote, extract_quotes
-from summaries.speakers import normalize_name, surname_key
-from summaries.summarize import DEFAULT_ALGORITHM
+from newsbot.data.bundled import sample_article_paths
+from newsbot.data.models import NewArticle, NewQuote, NewSummary
+from newsbot.handlers.urls import canonicalize
+from newsbot.summaries.article import analyze_article
+from newsbot.summaries.clean import clean_article
+from newsbot.summaries.quotes import Quote, extract_quotes
+from newsbot.summaries.speakers import normalize_name, surname_key
+from newsbot.summaries.summarize import DEFAULT_ALGORITHM
 
 SUMMARY_SENTENCES = 3
 

@@ -43,17 +43,18 @@ from pathlib import Path
 if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from newsbot.bot.services import Services
+from newsbot.bot.settings import load_settings
+from newsbot.data.bundled import sample_article_paths
+from newsbot.data.schema import FTS_TABLES
+
 from bench.corpus import write_sources
 from bench.machine import REPO_ROOT, machine_line, print_table, verdict
-from bot.services import Services
-from bot.settings import load_settings
-from data.bundled import sample_article_paths
-from data.schema import FTS_TABLES
 
 DRIVER = """
 import asyncio, sys
-from bot.services import Services
-from bot.settings import load_settings
+from newsbot.bot.services import Services
+from newsbot.bot.settings import load_settings
 
 async def main() -> None:
     services = await Services.open(load_settings({"DATABASE_PATH": sys.argv[1]}, env_file=None))

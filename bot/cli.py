@@ -23,13 +23,13 @@ import sys
 from collections.abc import Awaitable, Callable, Sequence
 from typing import TextIO
 
-from bot.console import run_console
-from bot.progress import ProgressBar
-from bot.services import Services
-from bot.settings import Settings, SettingsError, configure_logging, load_settings
-from bot.textcli import InputError, run_quotes, run_summarize
-from data.bundled import sample_article_paths
-from summaries.summarize import ALGORITHMS, DEFAULT_ALGORITHM
+from newsbot.bot.console import run_console
+from newsbot.bot.progress import ProgressBar
+from newsbot.bot.services import Services
+from newsbot.bot.settings import Settings, SettingsError, configure_logging, load_settings
+from newsbot.bot.textcli import InputError, run_quotes, run_summarize
+from newsbot.data.bundled import sample_article_paths
+from newsbot.summaries.summarize import ALGORITHMS, DEFAULT_ALGORITHM
 
 _SOURCE_HELP = "the text, or - (the default) to read standard input"
 
@@ -126,9 +126,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _run_telegram(settings: Settings) -> int:
     """Run the bot; a token Telegram rejects or an unreachable Bot API ends with one line."""
     # Imported here: the console and the text commands never need PTB's start-up cost.
+    from newsbot.bot.telegram_app import run_telegram
     from telegram.error import InvalidToken, NetworkError
-
-    from bot.telegram_app import run_telegram
 
     # PTB logs a failed start-up with its traceback just before raising the error, which the
     # lines below then explain in one line; the traceback would only bury that line.

@@ -11,12 +11,12 @@ import asyncio
 from collections.abc import AsyncIterator, Callable
 from typing import TextIO
 
-from bot.services import Services
-from data.bundled import sample_article_paths
-from handlers.formatting import html_to_text
-from handlers.replies import Button, Reply
-from handlers.requests import Caller, Request
-from handlers.router import parse_command
+from newsbot.bot.services import Services
+from newsbot.data.bundled import sample_article_paths
+from newsbot.handlers.formatting import html_to_text
+from newsbot.handlers.replies import Button, Reply
+from newsbot.handlers.requests import Caller, Request
+from newsbot.handlers.router import parse_command
 
 CONSOLE_CALLER = Caller(
     user_id=None,

@@ -5,12 +5,12 @@ from __future__ import annotations
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
-from bot.settings import Settings
-from data.store import Store
-from handlers.ingest import Ingestor
-from handlers.router import Newsbot
-from handlers.runtime import Runtime
-from handlers.speaker_match import match_speaker
+from newsbot.bot.settings import Settings
+from newsbot.data.store import Store
+from newsbot.handlers.ingest import Ingestor
+from newsbot.handlers.router import Newsbot
+from newsbot.handlers.runtime import Runtime
+from newsbot.handlers.speaker_match import match_speaker
 
 # Text processing is CPU-bound Python; two workers match the two cores newsbot is sized for
 # and leave the event loop's thread free to answer commands.

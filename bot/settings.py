@@ -16,7 +16,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from summaries.summarize import ALGORITHMS, DEFAULT_ALGORITHM
+from newsbot.summaries.summarize import ALGORITHMS, DEFAULT_ALGORITHM
 
 DEFAULT_DATABASE_PATH = "newsbot.db"
 DEFAULT_API_URL = "https://api.telegram.org"

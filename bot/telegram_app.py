@@ -13,6 +13,14 @@ from datetime import UTC, datetime
 from typing import Any, cast
 from urllib.parse import urlsplit
 
+from newsbot.bot.rate_limit import NewsbotRateLimiter
+from newsbot.bot.services import Services
+from newsbot.bot.settings import Settings
+from newsbot.bot.telegram_io import TelegramSender, caller_of, request_of, send_reply
+from newsbot.handlers.digest import DigestService
+from newsbot.handlers.feed_poll import FeedPoller
+from newsbot.handlers.replies import Reply
+from newsbot.handlers.router import BY_NAME, FAILURE, parse_command, visible_commands
 from telegram import (
     BotCommand,
     BotCommandScopeChat,
@@ -35,15 +43,6 @@ from telegram.ext import (
     MessageHandler,
     filters,
 )
-
-from bot.rate_limit import NewsbotRateLimiter
-from bot.services import Services
-from bot.settings import Settings
-from bot.telegram_io import TelegramSender, caller_of, request_of, send_reply
-from handlers.digest import DigestService
-from handlers.feed_poll import FeedPoller
-from handlers.replies import Reply
-from handlers.router import BY_NAME, FAILURE, parse_command, visible_commands
 
 log = logging.getLogger(__name__)
 

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import logging
 
+from newsbot.handlers.delivery import ChatMovedError, ChatUnavailableError, DeliveryError
+from newsbot.handlers.replies import Reply
+from newsbot.handlers.requests import Attachment, Caller, Request
 from telegram import (
     Bot,
     InlineKeyboardButton,
@@ -14,10 +17,6 @@ from telegram import (
 )
 from telegram.constants import ChatMemberStatus
 from telegram.error import BadRequest, ChatMigrated, Forbidden, TelegramError
-
-from handlers.delivery import ChatMovedError, ChatUnavailableError, DeliveryError
-from handlers.replies import Reply
-from handlers.requests import Attachment, Caller, Request
 
 log = logging.getLogger(__name__)
 

@@ -17,11 +17,11 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import IO, Any
 
-from handlers.sources import SourceError, decode_bytes, require_words
-from summaries.clean import clean_article
-from summaries.language import detect_language
-from summaries.quotes import Quote, extract_quotes
-from summaries.summarize import summarize
+from newsbot.handlers.sources import SourceError, decode_bytes, require_words
+from newsbot.summaries.clean import clean_article
+from newsbot.summaries.language import detect_language
+from newsbot.summaries.quotes import Quote, extract_quotes
+from newsbot.summaries.summarize import summarize
 
 MAX_INPUT_BYTES = 2 * 1024 * 1024
 

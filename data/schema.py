@@ -14,8 +14,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import aiosqlite
-
-from data.errors import MigrationError
+from newsbot.data.errors import MigrationError
 
 _V1: tuple[str, ...] = (
     # summary_algorithm/summary_length name the default summary shown in listings, so a

@@ -25,16 +25,15 @@ from types import TracebackType
 from typing import Any, Self
 
 import aiosqlite
-
-from data import fts
-from data.errors import (
+from newsbot.data import fts
+from newsbot.data.errors import (
     DuplicateArticleError,
     DuplicateFeedError,
     StoreClosedError,
     StoreError,
     UnknownChatError,
 )
-from data.models import (
+from newsbot.data.models import (
     Article,
     ArticleListing,
     Chat,
@@ -50,7 +49,7 @@ from data.models import (
     SpeakerCandidate,
     Stats,
 )
-from data.schema import migrate
+from newsbot.data.schema import migrate
 
 SpeakerMatcher = Callable[[str, Sequence[SpeakerCandidate]], int | None]
 """Given a quoted name and the existing speakers it might be, the id of the one it is, or None."""

@@ -7,16 +7,16 @@ import re
 import socket
 from urllib.parse import urlsplit
 
-from data.errors import DuplicateFeedError
-from handlers import views
-from handlers.articles import UsageError
-from handlers.fetch import is_public_address
-from handlers.formatting import esc, truncate
-from handlers.ingest import IngestItem, IngestReport
-from handlers.replies import Reply
-from handlers.requests import Request, whole_number
-from handlers.runtime import Runtime
-from handlers.urls import UrlError, canonicalize
+from newsbot.data.errors import DuplicateFeedError
+from newsbot.handlers import views
+from newsbot.handlers.articles import UsageError
+from newsbot.handlers.fetch import is_public_address
+from newsbot.handlers.formatting import esc, truncate
+from newsbot.handlers.ingest import IngestItem, IngestReport
+from newsbot.handlers.replies import Reply
+from newsbot.handlers.requests import Request, whole_number
+from newsbot.handlers.runtime import Runtime
+from newsbot.handlers.urls import UrlError, canonicalize
 
 ADD_USAGE = (
     "Send /add followed by the article text (first line = title), or reply /add to a message, "

@@ -5,16 +5,16 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from data.fts import match_expression
-from data.models import Article
-from data.store import SEARCH_WINDOW
-from handlers import views
-from handlers.formatting import esc, format_date, truncate
-from handlers.paging import Page, more_button
-from handlers.replies import Button, Reply
-from handlers.requests import Request, whole_number
-from handlers.runtime import Runtime
-from summaries.summarize import ALGORITHMS, summarize
+from newsbot.data.fts import match_expression
+from newsbot.data.models import Article
+from newsbot.data.store import SEARCH_WINDOW
+from newsbot.handlers import views
+from newsbot.handlers.formatting import esc, format_date, truncate
+from newsbot.handlers.paging import Page, more_button
+from newsbot.handlers.replies import Button, Reply
+from newsbot.handlers.requests import Request, whole_number
+from newsbot.handlers.runtime import Runtime
+from newsbot.summaries.summarize import ALGORITHMS, summarize
 
 LATEST_DEFAULT = 5
 LATEST_MAX = 10

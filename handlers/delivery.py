@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from handlers.replies import Reply
+from newsbot.handlers.replies import Reply
 
 
 class DeliveryError(Exception):

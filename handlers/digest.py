@@ -20,14 +20,14 @@ from datetime import date, datetime, time, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo, available_timezones
 
-from data.models import ArticleListing, Chat
-from handlers import views
-from handlers.articles import UsageError
-from handlers.delivery import ChatMovedError, ChatUnavailableError, DeliveryError, Sender
-from handlers.formatting import MESSAGE_LIMIT, esc, plain_length
-from handlers.replies import Reply
-from handlers.requests import Request
-from handlers.runtime import Runtime
+from newsbot.data.models import ArticleListing, Chat
+from newsbot.handlers import views
+from newsbot.handlers.articles import UsageError
+from newsbot.handlers.delivery import ChatMovedError, ChatUnavailableError, DeliveryError, Sender
+from newsbot.handlers.formatting import MESSAGE_LIMIT, esc, format_moment, plain_length
+from newsbot.handlers.replies import Reply
+from newsbot.handlers.requests import Request
+from newsbot.handlers.runtime import Runtime
 
 log = logging.getLogger(__name__)
 
@@ -232,11 +232,9 @@ def _status(chat: Chat, rt: Runtime) -> str:
     lines = [f"Daily digest at <b>{chat.digest_time}</b> ({esc(zone.key)})."]
     upcoming = next_run(chat, datetime.now().astimezone(), rt.timezone)
     if upcoming is not None:
-        lines.append(f"Next: {upcoming.strftime('%a %-d %b, %H:%M')}.")
+        lines.append(f"Next: {format_moment(upcoming)}.")
     if chat.last_digest_at is not None:
-        lines.append(
-            f"Last sent: {chat.last_digest_at.astimezone(zone).strftime('%a %-d %b, %H:%M')}."
-        )
+        lines.append(f"Last sent: {format_moment(chat.last_digest_at.astimezone(zone))}.")
     return "\n".join(lines)
 
 

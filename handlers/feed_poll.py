@@ -11,9 +11,9 @@ import logging
 from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 
-from data.models import Feed
-from handlers.formatting import esc
-from handlers.runtime import Runtime
+from newsbot.data.models import Feed
+from newsbot.handlers.formatting import esc
+from newsbot.handlers.runtime import Runtime
 
 log = logging.getLogger(__name__)
 

@@ -16,9 +16,8 @@ from datetime import UTC, datetime
 from typing import Any
 
 import feedparser
-
-from handlers.sources import html_to_text
-from handlers.urls import UrlError, validate_url
+from newsbot.handlers.sources import html_to_text
+from newsbot.handlers.urls import UrlError, validate_url
 
 # Markers of a feed's root element; checked near the start of the body.
 _FEED_ROOTS = (b"<rss", b"<feed", b"<rdf:rdf")

@@ -16,8 +16,7 @@ from typing import Protocol
 from urllib.parse import urljoin, urlsplit
 
 import httpx
-
-from handlers.urls import UrlError, validate_url
+from newsbot.handlers.urls import UrlError, validate_url
 
 PROJECT_URL = "https://github.com/newsbot/newsbot"
 _REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})

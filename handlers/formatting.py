@@ -63,7 +63,14 @@ def format_date(moment: datetime | None, tz: ZoneInfo) -> str:
     """`24 Nov 2026` in the reader's time zone; empty for unknown dates."""
     if moment is None:
         return ""
-    return moment.astimezone(tz).strftime("%-d %b %Y")
+    local = moment.astimezone(tz)
+    # strftime has no portable "day without a leading zero" (glibc-only on Linux, not Windows).
+    return f"{local.day} {local:%b %Y}"
+
+
+def format_moment(moment: datetime) -> str:
+    """`Wed 2 Dec, 07:00`: a weekday, day and time (in the moment's own zone)."""
+    return f"{moment:%a} {moment.day} {moment:%b, %H:%M}"
 
 
 def plain_length(fragment: str) -> int:

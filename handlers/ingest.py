@@ -35,11 +35,16 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Literal, TypeVar
 
 import httpx
-
-from data.errors import DuplicateArticleError, StoreError
-from data.models import NewArticle, NewQuote, NewSummary
-from handlers.feeds import FeedEntry, MalformedFeedError, ParsedFeed, looks_like_feed, parse_feed
-from handlers.fetch import (
+from newsbot.data.errors import DuplicateArticleError, StoreError
+from newsbot.data.models import NewArticle, NewQuote, NewSummary
+from newsbot.handlers.feeds import (
+    FeedEntry,
+    MalformedFeedError,
+    ParsedFeed,
+    looks_like_feed,
+    parse_feed,
+)
+from newsbot.handlers.fetch import (
     ConnectionFailedError,
     FetchError,
     FetchResult,
@@ -49,7 +54,7 @@ from handlers.fetch import (
     fetch,
     format_size,
 )
-from handlers.sources import (
+from newsbot.handlers.sources import (
     MIN_WORDS,
     SUPPORTED_EXTENSIONS,
     ArticleDraft,
@@ -60,14 +65,14 @@ from handlers.sources import (
     draft_from_text,
     drafts_from_bytes,
 )
-from handlers.urls import UrlError, canonicalize, has_scheme
-from summaries.article import ArticleAnalysis, analyze_article
-from summaries.quotes import Quote
-from summaries.speakers import normalize_name, surname_key
-from summaries.summarize import DEFAULT_ALGORITHM
+from newsbot.handlers.urls import UrlError, canonicalize, has_scheme
+from newsbot.summaries.article import ArticleAnalysis, analyze_article
+from newsbot.summaries.quotes import Quote
+from newsbot.summaries.speakers import normalize_name, surname_key
+from newsbot.summaries.summarize import DEFAULT_ALGORITHM
 
 if TYPE_CHECKING:  # the store is only passed in; importing it here would add nothing at run time
-    from data.store import Store
+    from newsbot.data.store import Store
 
 log = logging.getLogger(__name__)
 

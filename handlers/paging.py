@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from handlers.replies import Button
+from newsbot.handlers.replies import Button
 
 
 @dataclass(frozen=True, slots=True)

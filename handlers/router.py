@@ -12,13 +12,13 @@ import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
-from handlers import admin, articles, digest, who_said
-from handlers.articles import UsageError
-from handlers.formatting import esc
-from handlers.replies import Reply
-from handlers.requests import Caller, Request, whole_number
-from handlers.runtime import Runtime
-from handlers.throttle import Throttle
+from newsbot.handlers import admin, articles, digest, who_said
+from newsbot.handlers.articles import UsageError
+from newsbot.handlers.formatting import esc
+from newsbot.handlers.replies import Reply
+from newsbot.handlers.requests import Caller, Request, whole_number
+from newsbot.handlers.runtime import Runtime
+from newsbot.handlers.throttle import Throttle
 
 log = logging.getLogger(__name__)
 

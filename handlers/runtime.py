@@ -10,8 +10,8 @@ from dataclasses import dataclass
 from typing import ParamSpec, TypeVar
 from zoneinfo import ZoneInfo
 
-from data.store import Store
-from handlers.ingest import Ingestor
+from newsbot.data.store import Store
+from newsbot.handlers.ingest import Ingestor
 
 P = ParamSpec("P")
 T = TypeVar("T")

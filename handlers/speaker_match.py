@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from data.models import SpeakerCandidate
-from summaries.speakers import same_person
+from newsbot.data.models import SpeakerCandidate
+from newsbot.summaries.speakers import same_person
 
 
 def match_speaker(name: str, candidates: Sequence[SpeakerCandidate]) -> int | None:

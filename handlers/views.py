@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from zoneinfo import ZoneInfo
 
-from data.models import ArticleListing, QuoteRow, SearchHit, Speaker, Stats
-from handlers.formatting import esc, format_date, link, truncate
+from newsbot.data.models import ArticleListing, QuoteRow, SearchHit, Speaker, Stats
+from newsbot.handlers.formatting import esc, format_date, link, truncate
 
 QUOTE_PREVIEW_CHARS = 400
 CARD_SUMMARY_CHARS = 600

@@ -10,15 +10,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from data.models import Speaker
-from handlers import views
-from handlers.articles import check_query
-from handlers.formatting import esc, truncate
-from handlers.paging import Page, more_button
-from handlers.replies import Button, Reply
-from handlers.requests import Request
-from handlers.runtime import Runtime
-from summaries.speakers import name_match_score
+from newsbot.data.models import Speaker
+from newsbot.handlers import views
+from newsbot.handlers.articles import check_query
+from newsbot.handlers.formatting import esc, truncate
+from newsbot.handlers.paging import Page, more_button
+from newsbot.handlers.replies import Button, Reply
+from newsbot.handlers.requests import Request
+from newsbot.handlers.runtime import Runtime
+from newsbot.summaries.speakers import name_match_score
 
 QUOTES_PAGE = 5
 TOP_SPEAKERS = 10

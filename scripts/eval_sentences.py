@@ -12,7 +12,7 @@ import argparse
 import json
 from pathlib import Path
 
-from summaries.sentences import split_sentences
+from newsbot.summaries.sentences import split_sentences
 
 _REPO = Path(__file__).resolve().parent.parent
 

@@ -25,12 +25,11 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
+from newsbot.summaries.clean import clean_article
+from newsbot.summaries.language import detect_language
+from newsbot.summaries.sentences import split_sentences
+from newsbot.summaries.summarize import ALGORITHMS, summarize
 from rouge_score import rouge_scorer
-
-from summaries.clean import clean_article
-from summaries.language import detect_language
-from summaries.sentences import split_sentences
-from summaries.summarize import ALGORITHMS, summarize
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 # (file name, summary length in sentences) as the README's convention fixes them.

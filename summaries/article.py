@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from summaries.clean import clean_article
-from summaries.language import detect_language
-from summaries.quotes import Quote, extract_quotes
-from summaries.summarize import DEFAULT_ALGORITHM, Summary, summarize
+from newsbot.summaries.clean import clean_article
+from newsbot.summaries.language import detect_language
+from newsbot.summaries.quotes import Quote, extract_quotes
+from newsbot.summaries.summarize import DEFAULT_ALGORITHM, Summary, summarize
 
 
 @dataclass(frozen=True, slots=True)

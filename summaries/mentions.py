@@ -15,8 +15,8 @@ from dataclasses import dataclass, replace
 from itertools import accumulate, compress, count
 from operator import itemgetter
 
-from summaries.quote_marks import MarkedSpan
-from summaries.speakers import TITLE_WORDS
+from newsbot.summaries.quote_marks import MarkedSpan
+from newsbot.summaries.speakers import TITLE_WORDS
 
 QUOTE = "\ue000"  # a private-use character: never a word, never punctuation of real text
 BREAK = "\n"

@@ -14,7 +14,7 @@ from __future__ import annotations
 from functools import cache
 from importlib import resources
 
-from summaries.speakers import fold
+from newsbot.summaries.speakers import fold
 
 
 def _word_set(spaced: str) -> frozenset[str]:
@@ -95,7 +95,9 @@ _EITHER = _word_set("""
 def _census_genders() -> dict[str, str]:
     """Name → "f" or "m" from the bundled census table (read once, on first use)."""
     table: dict[str, str] = {}
-    text = resources.files("summaries").joinpath("given_names.txt").read_text(encoding="utf-8")
+    text = (
+        resources.files("newsbot.summaries").joinpath("given_names.txt").read_text(encoding="utf-8")
+    )
     for line in text.splitlines():
         if line and not line.startswith("#"):
             name, sex = line.split()

@@ -28,8 +28,8 @@ from functools import lru_cache
 from itertools import compress, count
 from typing import Literal
 
-from summaries.language import UNKNOWN
-from summaries.mentions import (
+from newsbot.summaries.language import UNKNOWN
+from newsbot.summaries.mentions import (
     BREAK,
     FUNCTION_WORDS,
     NON_PERSON_WORDS,
@@ -40,10 +40,10 @@ from summaries.mentions import (
     find_mentions,
     strip_possessive,
 )
-from summaries.name_gender import first_name_gender
-from summaries.quote_marks import MarkedSpan, find_quoted_spans
-from summaries.speakers import TITLE_WORDS
-from summaries.speech_verbs import SPEECH_VERBS, WEAK_FORMS
+from newsbot.summaries.name_gender import first_name_gender
+from newsbot.summaries.quote_marks import MarkedSpan, find_quoted_spans
+from newsbot.summaries.speakers import TITLE_WORDS
+from newsbot.summaries.speech_verbs import SPEECH_VERBS, WEAK_FORMS
 
 QuoteKind = Literal["direct", "partial", "indirect"]
 

@@ -12,10 +12,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from summaries.algorithms.newsbot import rank_newsbot
-from summaries.algorithms.sumy_rankers import SUMY_ALGORITHMS, rank_with_sumy
-from summaries.language import detect_language, supported_languages
-from summaries.sentences import Sentence, split_sentences
+from newsbot.summaries.algorithms.newsbot import rank_newsbot
+from newsbot.summaries.algorithms.sumy_rankers import SUMY_ALGORITHMS, rank_with_sumy
+from newsbot.summaries.language import detect_language, supported_languages
+from newsbot.summaries.sentences import Sentence, split_sentences
 
 NEWSBOT = "newsbot"
 LEAD = "lead"

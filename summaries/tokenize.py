@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from summaries.sentences import split_sentences
+from newsbot.summaries.sentences import split_sentences
 
 # A word starts with a letter and may continue with letters joined by ' ’ or -.
 _WORD = re.compile(r"[^\W\d_]+(?:['’\-][^\W\d_]+)*")

@@ -12,10 +12,9 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
-
-from bot.services import Services
-from bot.settings import Settings, load_settings
-from data.bundled import sample_article_paths
+from newsbot.bot.services import Services
+from newsbot.bot.settings import Settings, load_settings
+from newsbot.data.bundled import sample_article_paths
 
 
 def make_settings(db: Path, **values: str) -> Settings:

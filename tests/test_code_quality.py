@@ -1,12 +1,14 @@
 """The code stays lint-clean, formatted, typed and layered: checked with every test run.
 
-ruff and mypy run as subprocesses on the installed tools (they are test dependencies); the
+ruff and mypy run as subprocesses on the installed tools (they are test dependencies; mypy through
+scripts/typecheck.py, which lays the folders out as the installed ``newsbot`` namespace); the
 layering rule is checked by reading each module's imports.
 """
 
 from __future__ import annotations
 
 import ast
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -14,13 +16,17 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-PACKAGES = ("bot", "handlers", "summaries", "data")
-# Who may import whom: bot → handlers → (summaries, data); summaries and data stand alone.
+PACKAGES = ("newsbot", "bot", "handlers", "summaries", "data")
+# Who may import whom: bot → handlers → (summaries, data) → names; summaries and data stand
+# alone, and the names leaf imports no other part of newsbot.
 FORBIDDEN = {
     "handlers": {"bot", "telegram"},
     "summaries": {"bot", "handlers", "data", "telegram"},
     "data": {"bot", "handlers", "summaries", "telegram"},
+    "newsbot": {"bot", "handlers", "summaries", "data", "telegram"},
 }
+# The names the old layout installed at the top of site-packages: importing one is a bug now.
+BARE_ROOTS = {"bot", "handlers", "summaries", "data"}
 
 
 def run(*args: str) -> subprocess.CompletedProcess[str]:
@@ -40,19 +46,52 @@ def test_ruff_format() -> None:
 
 
 def test_mypy() -> None:
-    result = run("mypy")
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / "typecheck.py")],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert result.returncode == 0, result.stdout + result.stderr
 
 
-def imported_roots(path: Path) -> set[str]:
+def root_of(module: str) -> str:
+    """The part of newsbot a module belongs to: ``newsbot.data.store`` → ``data``."""
+    parts = module.split(".")
+    if parts[0] == "newsbot":
+        return parts[1] if len(parts) > 1 and parts[1] in BARE_ROOTS else "newsbot"
+    return parts[0]
+
+
+def imported_modules(path: Path) -> set[str]:
     tree = ast.parse(path.read_text(encoding="utf-8"))
-    roots: set[str] = set()
+    modules: set[str] = set()
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):
-            roots.update(alias.name.split(".")[0] for alias in node.names)
+            modules.update(alias.name for alias in node.names)
         elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
-            roots.add(node.module.split(".")[0])
-    return roots
+            modules.add(node.module)
+    return modules
+
+
+def imported_roots(path: Path) -> set[str]:
+    return {root_of(module) for module in imported_modules(path)}
+
+
+def python_files() -> list[Path]:
+    folders = [ROOT / name for name in (*PACKAGES, "tests", "bench", "scripts")]
+    return [path for folder in folders for path in folder.rglob("*.py")]
+
+
+def test_nothing_imports_the_old_bare_names() -> None:
+    """``import data.store`` would only work from the repository root, never once installed."""
+    offenders = {
+        str(path.relative_to(ROOT)): sorted(bare)
+        for path in python_files()
+        if (bare := {m for m in imported_modules(path) if m.split(".")[0] in BARE_ROOTS})
+    }
+    assert not offenders, offenders
 
 
 @pytest.mark.parametrize("package", sorted(FORBIDDEN))
@@ -73,3 +112,14 @@ def test_every_module_has_a_docstring(package: str) -> None:
         if ast.get_docstring(ast.parse(path.read_text(encoding="utf-8"))) is None
     ]
     assert not missing, missing
+
+
+def test_no_glibc_only_strftime_directives() -> None:
+    """%-d and friends are glibc extensions: on Windows strftime raises ValueError."""
+    offenders = [
+        str(path.relative_to(ROOT))
+        for package in PACKAGES
+        for path in (ROOT / package).rglob("*.py")
+        if re.search(r"%-[a-zA-Z]", path.read_text(encoding="utf-8"))
+    ]
+    assert not offenders, offenders

@@ -11,8 +11,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from newsbot.data.bundled import sample_article_paths
+
 from bench.crash_safety import run
-from data.bundled import sample_article_paths
 
 
 def test_killed_ingest_leaves_whole_articles_and_rerun_completes(tmp_path: Path) -> None:

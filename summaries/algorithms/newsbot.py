@@ -34,8 +34,8 @@ from collections.abc import Sequence
 from functools import cache
 from itertools import chain
 
-from summaries.language import stop_words
-from summaries.tokenize import words
+from newsbot.summaries.language import stop_words
+from newsbot.summaries.tokenize import words
 
 _CANDIDATE_CAP = 500  # sentences scored by content; later ones follow in article order
 _SHORTLIST = 12  # sentences the greedy redundancy step chooses among

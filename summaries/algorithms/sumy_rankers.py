@@ -20,6 +20,9 @@ import warnings
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from newsbot.summaries.algorithms.cues import BONUS_WORDS, STIGMA_WORDS
+from newsbot.summaries.language import stemmer, stop_words
+from newsbot.summaries.tokenize import NewsTokenizer
 from sumy.models.dom import ObjectDocumentModel, Paragraph
 from sumy.models.dom import Sentence as SumySentence
 from sumy.summarizers.edmundson import EdmundsonSummarizer
@@ -29,10 +32,6 @@ from sumy.summarizers.lsa import LsaSummarizer
 from sumy.summarizers.luhn import LuhnSummarizer
 from sumy.summarizers.sum_basic import SumBasicSummarizer
 from sumy.summarizers.text_rank import TextRankSummarizer
-
-from summaries.algorithms.cues import BONUS_WORDS, STIGMA_WORDS
-from summaries.language import stemmer, stop_words
-from summaries.tokenize import NewsTokenizer
 
 # How many leading sentences each algorithm may rank (see the module docstring).
 CANDIDATE_CAPS: dict[str, int] = {

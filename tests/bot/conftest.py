@@ -18,13 +18,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from newsbot.bot.services import Services
+from newsbot.bot.settings import Settings
+from newsbot.bot.telegram_app import NewsbotApp, build_application
+from newsbot.handlers.digest import DigestService
 from telegram import Update
 from telegram.ext import ContextTypes
 
-from bot.services import Services
-from bot.settings import Settings
-from bot.telegram_app import NewsbotApp, build_application
-from handlers.digest import DigestService
 from tests.conftest import make_settings
 from tests.fakes.telegram_server import FakeTelegram, SentMessage
 

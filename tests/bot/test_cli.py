@@ -17,10 +17,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
-
-from bot.cli import main
-from data.bundled import sample_article_paths
-from handlers.sources import NO_WORDS_REASON, SPACELESS_REASON, SourceError, decode_bytes
+from newsbot.bot.cli import main
+from newsbot.data.bundled import sample_article_paths
+from newsbot.handlers.sources import NO_WORDS_REASON, SPACELESS_REASON, SourceError, decode_bytes
 
 TEXT = (
     "Harbour bridge reopens after repairs\n\n"
@@ -59,7 +58,7 @@ def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 def test_bad_setting_stops_start_up_with_one_line(tmp_path: Path) -> None:
     env = {"PATH": "", "ADMIN_IDS": "12,abc", "DATABASE_PATH": str(tmp_path / "x.db")}
     result = subprocess.run(
-        [sys.executable, "-m", "bot.cli", "stats"],
+        [sys.executable, "-m", "newsbot.bot.cli", "stats"],
         cwd=tmp_path,
         env=env,
         capture_output=True,

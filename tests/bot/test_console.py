@@ -6,9 +6,10 @@ import io
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 
-from bot.console import run_console
-from bot.services import Services
-from data.bundled import sample_article_paths
+from newsbot.bot.console import run_console
+from newsbot.bot.services import Services
+from newsbot.data.bundled import sample_article_paths
+
 from tests.conftest import make_settings
 
 

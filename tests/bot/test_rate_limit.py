@@ -5,9 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from newsbot.bot.rate_limit import NewsbotRateLimiter
 from telegram.error import BadRequest, NetworkError, TimedOut
-
-from bot.rate_limit import NewsbotRateLimiter
 
 
 class FlakyCall:

@@ -6,8 +6,7 @@ import logging
 from pathlib import Path
 
 import pytest
-
-from bot.settings import RedactingFilter, SettingsError, load_settings, read_env_file
+from newsbot.bot.settings import RedactingFilter, SettingsError, load_settings, read_env_file
 
 TOKEN = "123456:ABCDEFGHIJKLMNOPQRSTUVWXYZ_abc-def"
 

@@ -21,10 +21,10 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from newsbot.bot.services import Services
+from newsbot.handlers.router import EXPIRED_BUTTON
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot.services import Services
-from handlers.router import EXPIRED_BUTTON
 from tests.bot.conftest import ADMIN, SECOND_ADMIN, BotUnderTest, bot_settings
 from tests.conftest import make_settings
 from tests.fakes.telegram_html import utf16_len
@@ -627,7 +627,7 @@ async def test_a_digest_during_a_long_outage_is_retried_by_the_next_tick(
     bot: BotUnderTest, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # Resend delays shortened so the outage outlasts them without slowing the test.
-    monkeypatch.setattr("bot.rate_limit.NETWORK_RETRY_DELAYS", (0.05, 0.05))
+    monkeypatch.setattr("newsbot.bot.rate_limit.NETWORK_RETRY_DELAYS", (0.05, 0.05))
     chat = add_group(bot.fake)
     await turn_on_digest(bot, chat)
     bot.fake.outage(30)

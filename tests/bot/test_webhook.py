@@ -13,8 +13,8 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from newsbot.bot.telegram_app import build_application, webhook_options
 
-from bot.telegram_app import build_application, webhook_options
 from tests.bot.conftest import ADMINS, bot_settings
 from tests.fakes.telegram_server import FakeTelegram
 

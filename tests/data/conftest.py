@@ -6,9 +6,8 @@ from collections.abc import AsyncIterator, Sequence
 from pathlib import Path
 
 import pytest
-
-from data.models import NewArticle, NewQuote, NewSummary, SpeakerCandidate
-from data.store import Store
+from newsbot.data.models import NewArticle, NewQuote, NewSummary, SpeakerCandidate
+from newsbot.data.store import Store
 
 
 def name_key(name: str) -> str:

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import pytest
-
-from data import fts
+from newsbot.data import fts
 
 
 @pytest.mark.parametrize(

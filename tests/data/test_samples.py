@@ -9,8 +9,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
-
-from data.bundled import SAMPLES_DIR, sample_article_paths
+from newsbot.data.bundled import SAMPLES_DIR, sample_article_paths
 
 REQUIRED_KEYS = {"title", "outlet", "author", "published_at", "url", "language", "topic", "text"}
 TOPICS = {"politics", "business", "sport", "science", "local"}

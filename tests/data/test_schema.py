@@ -8,10 +8,10 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from newsbot.data import schema
+from newsbot.data.errors import MigrationError
+from newsbot.data.store import Store
 
-from data import schema
-from data.errors import MigrationError
-from data.store import Store
 from tests.data.conftest import article, quote
 
 

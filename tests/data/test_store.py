@@ -8,12 +8,12 @@ from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
+from newsbot.data import store as store_module
+from newsbot.data.errors import DuplicateArticleError, MigrationError, StoreClosedError, StoreError
+from newsbot.data.models import NewArticle, NewQuote, NewSummary, SearchResults, SpeakerCandidate
+from newsbot.data.schema import FTS_TABLES, SCHEMA_VERSION
+from newsbot.data.store import SEARCH_WINDOW, Store
 
-from data import store as store_module
-from data.errors import DuplicateArticleError, MigrationError, StoreClosedError, StoreError
-from data.models import NewArticle, NewQuote, NewSummary, SearchResults, SpeakerCandidate
-from data.schema import FTS_TABLES, SCHEMA_VERSION
-from data.store import SEARCH_WINDOW, Store
 from tests.data.conftest import article, quote, summary
 
 

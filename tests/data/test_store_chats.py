@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
+from newsbot.data.errors import DuplicateFeedError, UnknownChatError
+from newsbot.data.store import EVENTS_KEPT, Store
 
-from data.errors import DuplicateFeedError, UnknownChatError
-from data.store import EVENTS_KEPT, Store
 from tests.data.conftest import article, quote
 
 

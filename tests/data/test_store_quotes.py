@@ -7,10 +7,10 @@ from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
+from newsbot.data.errors import StoreError
+from newsbot.data.models import NewQuote, SpeakerCandidate
+from newsbot.data.store import Store
 
-from data.errors import StoreError
-from data.models import NewQuote, SpeakerCandidate
-from data.store import Store
 from tests.data.conftest import article, quote
 from tests.data.conftest import test_matcher as name_matcher
 

@@ -16,8 +16,7 @@ from pathlib import Path
 import pytest
 from aiohttp import web
 from aiohttp.typedefs import Handler
-
-from data.store import Store
+from newsbot.data.store import Store
 
 STORM_TEXT = (
     "A powerful storm swept across the northern coast of Elmshore on Tuesday, flooding "

@@ -9,11 +9,11 @@ show up here before they become 400s.
 from __future__ import annotations
 
 import pytest
+from newsbot.bot.services import Services
+from newsbot.handlers.replies import Reply
+from newsbot.handlers.requests import Attachment, Caller, Request
+from newsbot.handlers.router import EXPIRED_BUTTON, parse_command
 
-from bot.services import Services
-from handlers.replies import Reply
-from handlers.requests import Attachment, Caller, Request
-from handlers.router import EXPIRED_BUTTON, parse_command
 from tests.fakes.telegram_html import parse_html, trim, utf16_len
 
 USER = Caller(user_id=1001, chat_id=1001, chat_type="private", chat_title=None)

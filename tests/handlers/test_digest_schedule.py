@@ -6,10 +6,9 @@ from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-
-from data.models import Chat
-from handlers.articles import UsageError
-from handlers.digest import due_slot, next_run, parse_time, resolve_timezone, scheduled_at
+from newsbot.data.models import Chat
+from newsbot.handlers.articles import UsageError
+from newsbot.handlers.digest import due_slot, next_run, parse_time, resolve_timezone, scheduled_at
 
 UTC_ZONE = ZoneInfo("UTC")
 

@@ -15,11 +15,11 @@ from zoneinfo import ZoneInfo
 
 import httpx
 import pytest
+from newsbot.data.store import Store
+from newsbot.handlers.feed_poll import REMIND_EVERY, FeedPoller
+from newsbot.handlers.ingest import Ingestor
+from newsbot.handlers.runtime import Runtime
 
-from data.store import Store
-from handlers.feed_poll import REMIND_EVERY, FeedPoller
-from handlers.ingest import Ingestor
-from handlers.runtime import Runtime
 from tests.handlers.conftest import LIBRARY_TEXT, MARKET_TEXT, STORM_TEXT, page_html
 
 # Public addresses (the poller refuses any other kind), answered by the in-process transport:

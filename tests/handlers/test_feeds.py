@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
+from newsbot.handlers.feeds import MalformedFeedError, looks_like_feed, parse_feed
 
-from handlers.feeds import MalformedFeedError, looks_like_feed, parse_feed
 from tests.handlers.conftest import LIBRARY_TEXT, page_html, rss_feed
 
 BASE = "https://courier.example"

@@ -10,8 +10,7 @@ import pytest
 from aiohttp import web
 from aiohttp.test_utils import BaseTestServer, TestServer
 from aiohttp.typedefs import Handler
-
-from handlers.fetch import (
+from newsbot.handlers.fetch import (
     USER_AGENT,
     BlockedAddressError,
     FetchError,
@@ -24,6 +23,7 @@ from handlers.fetch import (
     fetch,
     is_public_address,
 )
+
 from tests.handlers.conftest import LoopbackServer
 
 

@@ -5,8 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
-
-from handlers.formatting import (
+from newsbot.handlers.formatting import (
     MESSAGE_LIMIT,
     esc,
     html_to_text,
@@ -137,3 +136,15 @@ def test_a_paragraph_break_straddling_the_limit_is_still_the_cut() -> None:
     first = "x" * 99
     messages = split_html(f"{first}\n\n{'y' * 50}", limit=100)
     assert messages == [first, "y" * 50]
+
+
+def test_dates_need_no_glibc_only_strftime_directives() -> None:
+    """%-d is glibc's: Windows raises on it. Days print without a leading zero all the same."""
+    from datetime import UTC, datetime
+    from zoneinfo import ZoneInfo
+
+    from newsbot.handlers.formatting import format_date, format_moment
+
+    moment = datetime(2026, 12, 2, 7, 5, tzinfo=UTC)
+    assert format_date(moment, ZoneInfo("UTC")) == "2 Dec 2026"
+    assert format_moment(moment) == "Wed 2 Dec, 07:05"

@@ -19,18 +19,18 @@ from pathlib import Path
 import pytest
 from aiohttp import web
 from aiohttp.test_utils import BaseTestServer, TestServer
-
-from data.models import NewArticle, NewQuote, NewSummary
-from data.store import Store
-from handlers.ingest import (
+from newsbot.data.models import NewArticle, NewQuote, NewSummary
+from newsbot.data.store import Store
+from newsbot.handlers.ingest import (
     FULL_ENTRY_WORDS,
     IngestItem,
     IngestLimits,
     Ingestor,
     IngestReport,
 )
-from summaries.article import ArticleAnalysis, analyze_article
-from summaries.summarize import DEFAULT_ALGORITHM
+from newsbot.summaries.article import ArticleAnalysis, analyze_article
+from newsbot.summaries.summarize import DEFAULT_ALGORITHM
+
 from tests.handlers.conftest import (
     LIBRARY_TEXT,
     MARKET_TEXT,

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import asyncio
 
-from bot.services import Services
-from handlers.requests import Caller, Request
+from newsbot.bot.services import Services
+from newsbot.handlers.requests import Caller, Request
 
 READER = Caller(user_id=5, chat_id=5, chat_type="private")
 

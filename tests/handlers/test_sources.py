@@ -6,8 +6,7 @@ import json
 from datetime import UTC, datetime
 
 import pytest
-
-from handlers.sources import (
+from newsbot.handlers.sources import (
     BINARY_REASON,
     CONTROL_REASON,
     NO_WORDS_REASON,
@@ -27,6 +26,7 @@ from handlers.sources import (
     outlet_from_page_title,
     parse_datetime,
 )
+
 from tests.handlers.conftest import LIBRARY_TEXT, MARKET_TEXT, STORM_TEXT, page_html
 
 

@@ -1,6 +1,6 @@
 """Per-user flood protection."""
 
-from handlers.throttle import Throttle
+from newsbot.handlers.throttle import Throttle
 
 
 class Clock:

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import pytest
-
-from handlers.urls import UrlError, canonicalize, has_scheme, validate_url
+from newsbot.handlers.urls import UrlError, canonicalize, has_scheme, validate_url
 
 
 @pytest.mark.parametrize(

@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
-from data.models import ArticleListing, QuoteRow, SearchHit
-from handlers.views import (
+from newsbot.data.models import ArticleListing, QuoteRow, SearchHit
+from newsbot.handlers.views import (
     article_card,
     quote_entry,
     search_hit,

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import pytest
-
-from summaries.clean import clean_article
-from summaries.summarize import ALGORITHMS, summarize
+from newsbot.summaries.clean import clean_article
+from newsbot.summaries.summarize import ALGORITHMS, summarize
 
 BODY_1 = "The harbour authority approved a plan on Tuesday to rebuild the storm-hit north pier."
 BODY_2 = "Work will start in March and the pier should reopen to ferries in the summer of 2027."

@@ -3,8 +3,13 @@
 from __future__ import annotations
 
 import pytest
-
-from summaries.language import UNKNOWN, detect_language, stemmer, stop_words, supported_languages
+from newsbot.summaries.language import (
+    UNKNOWN,
+    detect_language,
+    stemmer,
+    stop_words,
+    supported_languages,
+)
 
 SAMPLES = {
     "english": (

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
-from summaries.mentions import BREAK, QUOTE, Mention, Tokens, find_mentions
-from summaries.quote_marks import find_quoted_spans
+from newsbot.summaries.mentions import BREAK, QUOTE, Mention, Tokens, find_mentions
+from newsbot.summaries.quote_marks import find_quoted_spans
 
 
 def tokens_of(text: str) -> Tokens:

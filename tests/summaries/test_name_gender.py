@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import pytest
-
-from summaries.name_gender import first_name_gender
+from newsbot.summaries.name_gender import first_name_gender
 
 
 @pytest.mark.parametrize(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from summaries.quote_marks import find_quoted_spans
+from newsbot.summaries.quote_marks import find_quoted_spans
 
 
 def _texts(text: str) -> list[str]:

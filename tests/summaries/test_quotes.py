@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import pytest
-
-from summaries.quotes import Quote, extract_quotes
+from newsbot.summaries.quotes import Quote, extract_quotes
 
 
 def _direct(text: str) -> list[Quote]:

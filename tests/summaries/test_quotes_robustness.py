@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from summaries.quotes import extract_quotes
+from newsbot.summaries.quotes import extract_quotes
 
 
 def _valid(text: str) -> None:

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import pytest
-
-from summaries.sentences import Sentence, split_sentences
+from newsbot.summaries.sentences import Sentence, split_sentences
 
 
 def texts(text: str) -> list[str]:

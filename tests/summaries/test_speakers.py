@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import pytest
-
-from summaries.speakers import (
+from newsbot.summaries.speakers import (
     _edit_distance,
     name_match_score,
     normalize_name,

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import pytest
-
-from summaries.summarize import (
+from newsbot.summaries.summarize import (
     ALGORITHMS,
     DEFAULT_ALGORITHM,
     Summary,

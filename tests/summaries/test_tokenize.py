@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
+from newsbot.summaries.tokenize import NewsTokenizer, words
 from sumy.models.dom import Sentence as SumySentence
 from sumy.parsers.plaintext import PlaintextParser
-
-from summaries.tokenize import NewsTokenizer, words
 
 
 def test_words_keep_inner_apostrophes_and_hyphens() -> None:
