@@ -131,6 +131,15 @@ def snippet(text: str, query: str, *, words: int = 16) -> str:
     return "".join(pieces)
 
 
+def best_snippet(title: str, body: str, query: str) -> str:
+    """The body's snippet, or the title's when only the title holds the words."""
+    made = snippet(body, query)
+    if "\x02" in made:
+        return made
+    titled = snippet(title, query)
+    return titled if "\x02" in titled else made
+
+
 def name_key(name: str) -> str:
     """Accent-free, casefolded name with punctuation turned into spaces.
 

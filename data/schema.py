@@ -11,9 +11,10 @@ text order is time order and the file stays readable with the sqlite3 shell.
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 
-import aiosqlite
+from newsbot.data.db import transaction
 from newsbot.data.errors import MigrationError
 
 _V1: tuple[str, ...] = (
@@ -299,20 +300,18 @@ FTS_TABLES = ("articles_fts", "titles_fts", "quotes_fts", "speaker_aliases_fts")
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
-async def user_version(conn: aiosqlite.Connection) -> int:
+def user_version(conn: sqlite3.Connection) -> int:
     """The schema version recorded in the file (0 for a new, empty file)."""
-    async with conn.execute("PRAGMA user_version") as cursor:
-        row = await cursor.fetchone()
-    return int(row[0]) if row is not None else 0
+    return int(conn.execute("PRAGMA user_version").fetchone()[0])
 
 
-async def migrate(conn: aiosqlite.Connection, path: Path) -> int:
+def migrate(conn: sqlite3.Connection, path: Path) -> int:
     """Apply every missing step to `conn` (autocommit mode); returns the final version.
 
     Raises MigrationError for a file written by newer code, whose schema this code would
     misread, and for a step that fails (that step is rolled back, earlier ones stay).
     """
-    found = await user_version(conn)
+    found = user_version(conn)
     if found > SCHEMA_VERSION:
         raise MigrationError(
             "database was written by a newer newsbot",
@@ -321,20 +320,16 @@ async def migrate(conn: aiosqlite.Connection, path: Path) -> int:
             supported_version=SCHEMA_VERSION,
         )
     for target in range(found + 1, SCHEMA_VERSION + 1):
-        await conn.execute("BEGIN IMMEDIATE")
         try:
-            # Another process may have migrated between our read and our write lock.
-            if await user_version(conn) >= target:
-                await conn.execute("ROLLBACK")
-                continue
-            for statement in MIGRATIONS[target - 1]:
-                await conn.execute(statement)
-            # PRAGMA takes no parameters; target is an int we computed.
-            await conn.execute(f"PRAGMA user_version = {target:d}")
-            await conn.execute("COMMIT")
+            with transaction(conn):
+                # Another process may have migrated between our read and our write lock.
+                if user_version(conn) >= target:
+                    continue
+                for statement in MIGRATIONS[target - 1]:
+                    conn.execute(statement)
+                # PRAGMA takes no parameters; target is an int we computed.
+                conn.execute(f"PRAGMA user_version = {target:d}")
         except Exception as exc:
-            if conn.in_transaction:
-                await conn.execute("ROLLBACK")
             raise MigrationError(
                 "migration step failed", path=str(path), step=target, error=str(exc)
             ) from exc

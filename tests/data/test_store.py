@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
-from newsbot.data import store as store_module
+from newsbot.data import search as search_module
 from newsbot.data.errors import DuplicateArticleError, MigrationError, StoreClosedError, StoreError
 from newsbot.data.models import NewArticle, NewQuote, NewSummary, SearchResults, SpeakerCandidate
 from newsbot.data.schema import FTS_TABLES, SCHEMA_VERSION
@@ -46,15 +46,6 @@ async def test_open_migrates_an_empty_file_and_reopens(db_path: Path) -> None:
     async with Store(db_path) as store:
         assert (await store.get_article(article_id)) is not None
     assert sql(db_path, "PRAGMA user_version") == [(SCHEMA_VERSION,)]
-
-
-async def test_wal_foreign_keys_and_busy_timeout_are_on(store: Store, db_path: Path) -> None:
-    assert sql(db_path, "PRAGMA journal_mode") == [("wal",)]
-    conn = store._conn  # the pragmas are per connection: look at the store's own
-    assert conn is not None
-    for pragma, expected in (("foreign_keys", 1), ("busy_timeout", 5000)):
-        async with conn.execute(f"PRAGMA {pragma}") as cursor:
-            assert await cursor.fetchone() == (expected,)
 
 
 async def test_newer_schema_version_is_refused_with_context(db_path: Path) -> None:
@@ -340,7 +331,7 @@ async def test_search_paging(store: Store) -> None:
 async def test_common_queries_page_through_the_newest_window(
     store: Store, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(store_module, "SEARCH_WINDOW", 4)
+    monkeypatch.setattr(search_module, "SEARCH_WINDOW", 4)
 
     async def body_match(n: int) -> int:
         return await store.add_article(
