@@ -14,19 +14,68 @@ the operation and the file.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
+import os
 import sqlite3
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, TypeVar
 
 import aiosqlite
-from newsbot.data.errors import StoreClosedError, StoreError
+from newsbot.data.errors import DatabaseUnusableError, StoreClosedError, StoreError
 
 T = TypeVar("T")
 
 BUSY_TIMEOUT_MS = 5_000
 """How long a statement waits for another process's write lock before failing."""
+
+
+_RESTORE = "restore it from a backup, or move it away so that a new database is created"
+_WRITABLE = "make the file and its folder writable"
+# What each SQLite result code that makes a whole file unusable means, in plain words, and what
+# to do. Extended codes (SQLITE_CANTOPEN_ISDIR, SQLITE_READONLY_DIRECTORY …) share the meaning
+# of their primary code.
+_UNUSABLE: dict[str, tuple[str, str]] = {
+    "SQLITE_NOTADB": ("it is not a SQLite database (or it is encrypted)", _RESTORE),
+    "SQLITE_CORRUPT": ("the file is damaged", _RESTORE),
+    "SQLITE_CANTOPEN": (
+        "the file or its journal files next to it (-wal, -shm) cannot be opened or created",
+        "check that its folder exists and is writable, and that no folder or other file takes "
+        "one of those names",
+    ),
+    "SQLITE_READONLY": ("the file, its folder or its journal files are read-only", _WRITABLE),
+    "SQLITE_PERM": ("access to the file is denied", _WRITABLE),
+    "SQLITE_IOERR": ("reading or writing the file failed", "check the disk it is on"),
+}
+
+
+def unusable(path: Path, exc: sqlite3.Error) -> DatabaseUnusableError | None:
+    """The domain error for a sqlite3 error that makes the whole file unusable, else None."""
+    name = getattr(exc, "sqlite_errorname", "")
+    for code, (problem, remedy) in _UNUSABLE.items():
+        if name == code or name.startswith(f"{code}_"):
+            return DatabaseUnusableError(path, problem, remedy, error=str(exc), code=name)
+    return None
+
+
+def copy_database(source: sqlite3.Connection, target: Path) -> None:
+    """A consistent copy of the database open on `source`, written to `target` atomically.
+
+    SQLite's online backup API in one step: the copy is the database as of one moment, while
+    other connections and processes go on writing. A partial copy never bears the name.
+    """
+    partial = target.with_name(f"{target.name}.partial")
+    copy = sqlite3.connect(partial)
+    try:
+        source.backup(copy)
+    finally:
+        copy.close()
+    os.replace(partial, target)
+
+
+def _probe(path: Path) -> None:
+    sqlite3.connect(path).close()
 
 
 @contextlib.contextmanager
@@ -60,9 +109,23 @@ class Database:
             return
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise DatabaseUnusableError(
+                self.path,
+                f"its folder cannot be created ({exc.strerror or exc})",
+                "choose a path in a folder that exists or can be created (not under a file)",
+                error=str(exc),
+            ) from exc
+        try:
+            # Opened once in plain sqlite3 first: when aiosqlite's own connect fails, it leaves
+            # its worker thread to stop after the caller has moved on (and perhaps closed the
+            # event loop), so the failures that can happen there are met here instead.
+            await asyncio.to_thread(_probe, self.path)
             conn = await aiosqlite.connect(self.path, isolation_level=None)
-        except (OSError, sqlite3.Error) as exc:
-            raise StoreError("cannot open database", path=str(self.path), error=str(exc)) from exc
+        except sqlite3.Error as exc:
+            raise unusable(self.path, exc) or StoreError(
+                "cannot open database", path=str(self.path), error=str(exc)
+            ) from exc
         try:
             conn.row_factory = sqlite3.Row
             await self._on_thread(conn, self._configure)
@@ -77,9 +140,10 @@ class Database:
             row = conn.execute("PRAGMA journal_mode = WAL").fetchone()
             if row is None or str(row[0]).lower() != "wal":
                 # e.g. a filesystem without shared memory: readers would block the bot.
-                raise StoreError(
-                    "database cannot use WAL journaling",
-                    path=str(self.path),
+                raise DatabaseUnusableError(
+                    self.path,
+                    "it cannot use WAL journaling on this file system",
+                    "put it on a local disk",
                     journal_mode=None if row is None else row[0],
                 )
             conn.execute("PRAGMA foreign_keys = ON")
@@ -87,8 +151,12 @@ class Database:
             # NORMAL is durable across application crashes in WAL mode; only an OS crash
             # can lose the last transactions, and it saves an fsync per commit.
             conn.execute("PRAGMA synchronous = NORMAL")
+            # Reads the schema: a file whose schema pages are damaged fails here, not later.
+            conn.execute("SELECT count(*) FROM sqlite_schema").fetchone()
         except sqlite3.Error as exc:
-            raise StoreError("cannot use database", path=str(self.path), error=str(exc)) from exc
+            raise unusable(self.path, exc) or StoreError(
+                "cannot use database", path=str(self.path), error=str(exc)
+            ) from exc
 
     async def close(self) -> None:
         """Close the connection; the database can be opened again later. Idempotent."""
@@ -121,7 +189,8 @@ class Database:
         try:
             return await self._on_thread(self._conn, fn)
         except sqlite3.Error as exc:
-            raise StoreError(
+            # A file found damaged mid-way is as unusable as one found so at open.
+            raise unusable(self.path, exc) or StoreError(
                 f"{operation} failed", path=str(self.path), error=str(exc), **context
             ) from exc
 
@@ -142,3 +211,27 @@ class Database:
                 return fn(conn)
 
         return await self._run(operation, in_transaction, context)
+
+    async def backup(self, target: Path) -> None:
+        """Copy the database to `target` (a new file) with SQLite's online backup API.
+
+        Runs on its own read-only connection in a worker thread, so the store's operations
+        go on meanwhile; the copy is consistent (one moment of the database) however much is
+        written during it.
+        """
+
+        def copy() -> None:
+            if target.exists():
+                raise FileExistsError(f"{target} already exists: a backup never overwrites")
+            source = sqlite3.connect(f"{self.path.resolve().as_uri()}?mode=ro", uri=True)
+            try:
+                copy_database(source, target)
+            finally:
+                source.close()
+
+        try:
+            await asyncio.to_thread(copy)
+        except (OSError, sqlite3.Error) as exc:
+            raise StoreError(
+                "backup failed", path=str(self.path), target=str(target), error=str(exc)
+            ) from exc

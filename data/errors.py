@@ -7,6 +7,7 @@ understand it without a traceback.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Literal
 
 
@@ -46,7 +47,25 @@ class StoreClosedError(StoreError):
     """The store was used before `open()` or after `close()`."""
 
 
-class MigrationError(StoreError):
+class DatabaseUnusableError(StoreError):
+    """The database file cannot be used at all: no database, damaged, written by a newer
+    newsbot, or in a place where it or its journal files cannot be created.
+
+    The message is one line for the operator: the path, what is wrong, and what to do.
+    """
+
+    def __init__(self, path: str | Path, problem: str, remedy: str, **context: object) -> None:
+        super().__init__(f"cannot use the database {path}: {problem}; {remedy}", **context)
+        self.context["path"] = str(path)
+        self.path = str(path)
+        self.problem = problem
+        self.remedy = remedy
+
+    def __str__(self) -> str:
+        return self.message  # already names the path; the details stay in `context`
+
+
+class MigrationError(DatabaseUnusableError):
     """The database file cannot be brought to the schema version this code knows."""
 
 

@@ -14,6 +14,8 @@ import unicodedata
 from bisect import bisect_left
 from itertools import islice
 
+from newsbot.names import fold
+
 MAX_TOKENS = 16
 """Words and phrases kept from a query: bounds the cost of one search, whatever was pasted."""
 
@@ -26,6 +28,12 @@ MAX_NAME_CHARS = 80
 # A quoted span is a phrase: straight quotes, English/German curly quotes and guillemets.
 # An opening mark without its closing mark is no phrase; it stays part of a plain word.
 _TERM = re.compile(r'"([^"]*)"|“([^”]*)”|„([^“]*)“|«([^»]*)»|(\S+)')
+
+
+# Control characters separate words, as FTS5's tokenizer reads them; and a NUL must never reach
+# MATCH, because FTS5 reads its query as a C string that the NUL would end inside a quoted
+# word ("unterminated string").
+_SEPARATORS = dict.fromkeys([*range(0x20), 0x7F], " ")
 
 
 def _searchable(chunk: str) -> bool:
@@ -41,7 +49,8 @@ def _quote(text: str) -> str:
 def _terms(query: str) -> list[str]:
     """The words and "quoted phrases" of `query` that FTS5 can match, at most MAX_TOKENS."""
     terms: list[str] = []
-    for match in _TERM.finditer(unicodedata.normalize("NFKC", query)):
+    text = unicodedata.normalize("NFKC", query).translate(_SEPARATORS)
+    for match in _TERM.finditer(text):
         word = match.group(5)
         if word is not None:
             if _searchable(word):
@@ -73,19 +82,9 @@ FTS5's own snippet() weighs every match position of a document, which is quadrat
 480 KB article of a repeated word it held the store for 26 s.
 """
 
-# The tokens unicode61 indexes: runs of letters and digits.
+# The tokens unicode61 indexes: runs of letters and digits. names.fold compares them as
+# unicode61 with remove_diacritics does: no case, no accents, ı ł ø đ as i l o d.
 _WORD = re.compile(r"[^\W_]+")
-# Latin letters whose mark is part of the letter, which decomposition keeps ("Aydın"), folded
-# as summaries.speakers.fold folds them, and as FTS5's remove_diacritics does.
-_UNMARKED = str.maketrans("ıłŁøØđĐ", "ilLoOdD")
-
-
-def _fold(word: str) -> str:
-    """A token as unicode61 with remove_diacritics compares it: no case, no accents."""
-    if word.isascii():
-        return word.lower()  # most words: nothing to decompose
-    decomposed = unicodedata.normalize("NFKD", word.translate(_UNMARKED))
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
 
 
 def snippet(text: str, query: str, *, words: int = 16) -> str:
@@ -96,14 +95,14 @@ def snippet(text: str, query: str, *, words: int = 16) -> str:
     # The words to mark; a one-letter piece of a longer word ("harbour's" → "s") would mark
     # every "s" of the text.
     parts = [(w, term) for term in _terms(query) for w in _WORD.findall(term)]
-    wanted = {_fold(w) for w, term in parts if len(w) > 1 or len(term) == 1}
+    wanted = {fold(w) for w, term in parts if len(w) > 1 or len(term) == 1}
     prefix = text[:SNIPPET_SCAN_CHARS]
     # findall and a set look-up per word, in C where the text allows: a search page makes
     # several snippets, and most articles are plain ASCII, where lower() is the whole fold.
     if prefix.isascii():
         folded = _WORD.findall(prefix.lower())
     else:
-        folded = [_fold(word) for word in _WORD.findall(prefix)]
+        folded = [fold(word) for word in _WORD.findall(prefix)]
     if not folded:
         return ""
     hits = [i for i, word in enumerate(folded) if word in wanted]
@@ -138,19 +137,6 @@ def best_snippet(title: str, body: str, query: str) -> str:
         return made
     titled = snippet(title, query)
     return titled if "\x02" in titled else made
-
-
-def name_key(name: str) -> str:
-    """Accent-free, casefolded name with punctuation turned into spaces.
-
-    Close to the ingest pipeline's normalize_name (which the store cannot import), so a typed
-    name usually hits an alias key exactly; the trigram search covers the rest.
-    """
-    decomposed = unicodedata.normalize("NFKD", name.translate(_UNMARKED))
-    kept = "".join(
-        ch if ch.isalnum() else " " for ch in decomposed if not unicodedata.combining(ch)
-    )
-    return " ".join(kept.casefold().split())
 
 
 def trigram_any(key: str) -> str | None:

@@ -37,8 +37,8 @@ class NewSummary:
 class NewQuote:
     """A quote about to be stored; offsets point into the article body, end exclusive.
 
-    `speaker_key` and `speaker_surname` are the caller's normalised forms of `speaker`
-    (the store never imports the name logic that computes them).
+    `speaker_key` and `speaker_surname` are the caller's newsbot.names.normalize_name and
+    surname_key of `speaker`; when None the store computes them with the same functions.
     """
 
     start: int

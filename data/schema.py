@@ -12,12 +12,19 @@ text order is time order and the file stays readable with the sqlite3 shell.
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Callable
+from datetime import UTC, datetime
 from pathlib import Path
 
-from newsbot.data.db import transaction
+from newsbot.data.db import copy_database, transaction
 from newsbot.data.errors import MigrationError
 
-_V1: tuple[str, ...] = (
+from newsbot.names import normalize_name, surname_key
+
+Step = str | Callable[[sqlite3.Connection], None]
+"""A migration statement, or a function that changes the file in Python (data rewrites)."""
+
+_V1: tuple[Step, ...] = (
     # summary_algorithm/summary_length name the default summary shown in listings, so a
     # listing joins exactly one summaries row instead of choosing among cached ones.
     # body comes last: SQLite reads a row's columns in order, and every column stored after a
@@ -235,7 +242,7 @@ _V1: tuple[str, ...] = (
 # Titles indexed on their own: a common search lists the articles whose title holds every
 # word first, and finding those through articles_fts with a {title} filter reads the positions
 # of every body match of words like "said"; a title-only index holds only title matches.
-_V2: tuple[str, ...] = (
+_V2: tuple[Step, ...] = (
     """
     CREATE VIRTUAL TABLE titles_fts USING fts5(
         title, content='articles', content_rowid='id',
@@ -261,37 +268,53 @@ _V2: tuple[str, ...] = (
     """,
 )
 
-# Name keys read a hyphen as a space from v3 on ("kwame asante bright", surname "bright"); keys
-# stored before keep their hyphens, so a name written without one would not find its speaker.
-# The last word of a key is what follows its last space: rtrim strips every non-space
-# character from the end, and what it leaves is the length to skip. OR IGNORE: a speaker
-# who already has the hyphen-free alias keeps that one. The trigram index reads alias_key,
-# so it is rebuilt. Keys (casefolded) also lose the marks that are part of a letter ("aydın"
-# → "aydin"), as the code folds them from v3 on.
-_V3: tuple[str, ...] = (
-    """
-    UPDATE OR IGNORE speaker_aliases SET
-        alias_key = replace(replace(replace(replace(
-            alias_key, 'ı', 'i'), 'ł', 'l'), 'ø', 'o'), 'đ', 'd'),
-        surname = replace(replace(replace(replace(
-            surname, 'ı', 'i'), 'ł', 'l'), 'ø', 'o'), 'đ', 'd')
-    WHERE alias_key GLOB '*[ıłøđ]*' OR surname GLOB '*[ıłøđ]*'
-    """,
-    """
-    UPDATE OR IGNORE speaker_aliases SET alias_key = replace(alias_key, '-', ' ')
-    WHERE alias_key LIKE '%-%'
-    """,
-    """
-    UPDATE speaker_aliases SET surname = substr(
-        replace(surname, '-', ' '),
-        length(rtrim(replace(surname, '-', ' '), replace(replace(surname, '-', ' '), ' ', ''))) + 1
-    )
-    WHERE surname LIKE '%-%'
-    """,
-    "INSERT INTO speaker_aliases_fts(speaker_aliases_fts) VALUES ('rebuild')",
-)
+# v3 rewrote the stored name keys with SQL replace() chains (hyphens as spaces, ı ł ø đ folded)
+# that copied the rules of the Python folding. v4 recomputes every key from its alias with
+# newsbot.names, which covers all v3 did, so v3 is now empty: a file at v2 goes through v4
+# and ends with the same keys.
+_V3: tuple[Step, ...] = ()
 
-MIGRATIONS: tuple[tuple[str, ...], ...] = (_V1, _V2, _V3)
+
+def _recompute_name_keys(conn: sqlite3.Connection) -> None:
+    """Every alias's key and surname, recomputed from the alias with newsbot.names.
+
+    Keys were the ingest's of the day; computing them here, once, in the same Python that
+    computes new ones, leaves the SQL with no copy of the folding rules. An alias whose new
+    key another alias of the same speaker already has is dropped (the table holds one alias
+    per speaker and key); the trigram index reads alias_key, so it is rebuilt.
+    """
+    cursor = conn.cursor()
+    cursor.row_factory = sqlite3.Row
+    rows = cursor.execute(
+        "SELECT id, speaker_id, alias, alias_key, surname FROM speaker_aliases ORDER BY id"
+    ).fetchall()
+    kept: set[tuple[int, str]] = set()
+    dropped: list[tuple[int]] = []
+    changed: list[tuple[str, str, int]] = []
+    for row in rows:
+        key = normalize_name(row["alias"])
+        surname = surname_key(row["alias"])
+        if not key:  # nothing left to key on: the stored key is the best there is
+            key, surname = row["alias_key"], row["surname"]
+        if (row["speaker_id"], key) in kept:
+            dropped.append((row["id"],))
+            continue
+        kept.add((row["speaker_id"], key))
+        if (key, surname) != (row["alias_key"], row["surname"]):
+            changed.append((key, surname, row["id"]))
+    conn.executemany("DELETE FROM speaker_aliases WHERE id = ?", dropped)
+    # Two passes: a key may move to one that another changed row still holds.
+    conn.executemany(
+        "UPDATE speaker_aliases SET alias_key = char(0) || id WHERE id = ?",
+        [(alias_id,) for _, _, alias_id in changed],
+    )
+    conn.executemany("UPDATE speaker_aliases SET alias_key = ?, surname = ? WHERE id = ?", changed)
+    conn.execute("INSERT INTO speaker_aliases_fts(speaker_aliases_fts) VALUES ('rebuild')")
+
+
+_V4: tuple[Step, ...] = (_recompute_name_keys,)
+
+MIGRATIONS: tuple[tuple[Step, ...], ...] = (_V1, _V2, _V3, _V4)
 """Migration steps in order; `len(MIGRATIONS)` is the schema version this code writes."""
 
 FTS_TABLES = ("articles_fts", "titles_fts", "quotes_fts", "speaker_aliases_fts")
@@ -305,32 +328,67 @@ def user_version(conn: sqlite3.Connection) -> int:
     return int(conn.execute("PRAGMA user_version").fetchone()[0])
 
 
+def backup_path(path: Path, version: int, moment: datetime) -> Path:
+    """Where the copy taken before migrating a file at `version` goes: next to it, named
+    after the version and the time ("newsbot.db.v3-20261202T183000Z.bak")."""
+    return path.with_name(f"{path.name}.v{version}-{moment:%Y%m%dT%H%M%S}Z.bak")
+
+
 def migrate(conn: sqlite3.Connection, path: Path) -> int:
     """Apply every missing step to `conn` (autocommit mode); returns the final version.
 
+    An existing database (version above 0) is first copied next to the file (backup_path),
+    so a migration that goes wrong, or a newsbot rolled back, can start from the old file.
     Raises MigrationError for a file written by newer code, whose schema this code would
-    misread, and for a step that fails (that step is rolled back, earlier ones stay).
+    misread, for a backup that cannot be written, and for a step that fails (that step is
+    rolled back, earlier ones stay).
     """
     found = user_version(conn)
     if found > SCHEMA_VERSION:
         raise MigrationError(
-            "database was written by a newer newsbot",
-            path=str(path),
+            path,
+            f"it was written by a newer newsbot (schema version {found}; this one knows "
+            f"{SCHEMA_VERSION})",
+            "run the newer newsbot, or restore a backup from before the upgrade",
             found_version=found,
             supported_version=SCHEMA_VERSION,
         )
-    for target in range(found + 1, SCHEMA_VERSION + 1):
+    if found == SCHEMA_VERSION:
+        return SCHEMA_VERSION
+    backup = ""
+    if found > 0:
+        target = backup_path(path, found, datetime.now(UTC))
+        try:
+            copy_database(conn, target)
+        except (OSError, sqlite3.Error) as exc:
+            raise MigrationError(
+                path,
+                f"it needs upgrading from schema version {found} but the copy taken first "
+                f"cannot be written to {target}",
+                "free disk space or make its folder writable; the file is unchanged",
+                backup=str(target),
+                error=str(exc),
+            ) from exc
+        backup = f" (a copy from before the upgrade is {target})"
+    for target_version in range(found + 1, SCHEMA_VERSION + 1):
         try:
             with transaction(conn):
                 # Another process may have migrated between our read and our write lock.
-                if user_version(conn) >= target:
+                if user_version(conn) >= target_version:
                     continue
-                for statement in MIGRATIONS[target - 1]:
-                    conn.execute(statement)
-                # PRAGMA takes no parameters; target is an int we computed.
-                conn.execute(f"PRAGMA user_version = {target:d}")
+                for step in MIGRATIONS[target_version - 1]:
+                    if callable(step):
+                        step(conn)
+                    else:
+                        conn.execute(step)
+                # PRAGMA takes no parameters; target_version is an int we computed.
+                conn.execute(f"PRAGMA user_version = {target_version:d}")
         except Exception as exc:
             raise MigrationError(
-                "migration step failed", path=str(path), step=target, error=str(exc)
+                path,
+                f"upgrading it to schema version {target_version} failed ({exc})",
+                f"it is left at version {target_version - 1}{backup}; report this with the error",
+                step=target_version,
+                error=str(exc),
             ) from exc
     return SCHEMA_VERSION

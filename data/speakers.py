@@ -26,6 +26,8 @@ from newsbot.data.speaker_merge import (
     ranked_candidates,
 )
 
+from newsbot.names import normalize_name, surname_key
+
 FUZZY_ROWS = 300
 """Aliases read per fuzzy name lookup expression (newest first) before scoring them."""
 
@@ -107,10 +109,10 @@ def _stored_candidates(
 def _quoted_name(quote: NewQuote) -> tuple[str, str, str] | None:
     """The quote's speaker as (name, key, surname), or None when it names nobody."""
     name = " ".join((quote.speaker or "").split())
-    key = quote.speaker_key or fts.name_key(name)
+    key = quote.speaker_key or normalize_name(name)
     if not name or not key:
         return None
-    surname = key.rsplit(" ", 1)[-1] if quote.speaker_surname is None else quote.speaker_surname
+    surname = surname_key(name) if quote.speaker_surname is None else quote.speaker_surname
     return name, key, surname
 
 
@@ -175,8 +177,7 @@ def resolve_speakers(
     return ids
 
 
-def _candidates(conn: sqlite3.Connection, key: str, limit: int) -> list[Speaker]:
-    surname = key.rsplit(" ", 1)[-1]
+def _candidates(conn: sqlite3.Connection, key: str, surname: str, limit: int) -> list[Speaker]:
     ids: dict[int, None] = {}  # insertion-ordered set: best kind of match first
     # `surname <> ''` repeats the partial index's condition so that the index applies.
     exact = conn.execute(
@@ -248,11 +249,13 @@ class SqliteSpeakers:
         self._db = db
 
     async def speaker_candidates(self, query: str, limit: int) -> list[Speaker]:
-        key = fts.name_key(query)
+        key, surname = normalize_name(query), surname_key(query)
         if not key or limit <= 0:
             return []
         return await self._db.read(
-            "speaker_candidates", lambda conn: _candidates(conn, key, limit), query=query[:100]
+            "speaker_candidates",
+            lambda conn: _candidates(conn, key, surname, limit),
+            query=query[:100],
         )
 
     async def top_speakers(self, since: datetime, limit: int) -> list[Speaker]:

@@ -76,6 +76,17 @@ class Store:
         """Close the connection; the store can be opened again later. Idempotent."""
         await self._db.close()
 
+    async def backup(self, target_path: str | Path) -> None:
+        """Copy the database to `target_path`, a new file, with SQLite's online backup API.
+
+        The copy is consistent (the database as of one moment) while the bot and other
+        processes go on writing, and the store keeps serving meanwhile; it is written under a
+        temporary name and renamed when complete. Works whether or not this store is open.
+        Raises StoreError naming both paths if the file cannot be read or the copy written,
+        and if `target_path` already exists (a backup never overwrites).
+        """
+        await self._db.backup(Path(target_path))
+
     async def __aenter__(self) -> Self:
         await self.open()
         return self

@@ -1,39 +1,39 @@
-"""Speaker names across articles: normalisation, variant matching and /who_said ranking.
+"""Speaker names across articles: variant matching and /who_said ranking.
 
 Quote extraction resolves a speaker inside one article; this module decides whether two names
 from different articles denote the same person, so the store can merge "Putin", "President
 Putin" and "Vladimir Putin" into one speaker while keeping Joe Biden apart from Hunter Biden.
-Everything is pure string logic: accents and case are folded, leading titles are dropped,
-and transliteration variants of a surname (Zelensky / Zelenskiy / Zelenskyy) fold to one key.
+Everything is pure string logic over the keys of newsbot.names (folded, titles dropped,
+transliteration variants of a surname merged), with a typo tolerated in long names.
 """
 
 from __future__ import annotations
 
-import re
-import unicodedata
-from functools import lru_cache
+from newsbot.names import (
+    NAME_SUFFIXES,
+    TITLE_WORDS,
+    fold,
+    last_name,
+    name_tokens,
+    name_words,
+    normalize_name,
+    surname_key,
+    translit_key,
+)
 
+# The name keys themselves (folding, titles, surnames, transliteration) live in newsbot.names,
+# which the store uses too; they stay importable from here for the summaries that use them.
+__all__ = [
+    "NAME_SUFFIXES",
+    "NICKNAMES",
+    "TITLE_WORDS",
+    "fold",
+    "name_match_score",
+    "normalize_name",
+    "same_person",
+    "surname_key",
+]
 
-def _word_set(spaced: str) -> frozenset[str]:
-    """A set of words written as one whitespace-separated string (long lists stay readable)."""
-    return frozenset(spaced.split())
-
-
-# Honorifics and office titles that may precede a name ("President Putin", "Dr. Tam"). They
-# never belong to the person's name, so they are removed before comparing or storing names.
-TITLE_WORDS = _word_set("""
-    mr mrs ms miss mx dr prof professor sir dame lord lady rev reverend fr father sister
-    bishop archbishop cardinal pope rabbi imam sheikh president vice prime minister premier
-    mayor deputy senator sen rep representative congressman congresswoman gov governor
-    lt gen general col colonel maj major capt captain sgt sergeant cpl corporal const
-    constable insp inspector supt superintendent det detective sheriff chief judge justice
-    attorney secretary chancellor king queen prince princess emperor ambassador commissioner
-    councillor councilor coun cllr alderman mp mpp mla mna mep speaker leader chair chairman
-    chairwoman chairperson ceo cfo coach director spokesperson spokesman spokeswoman
-    officer minister critic treasurer auditor ombudsman commander admiral marshal
-    """)
-# Generational suffixes are part of the written name but not of the surname key.
-NAME_SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv"})
 # Common given-name short forms, so "Joe Biden" and "Joseph Biden" stay one person.
 NICKNAMES: dict[str, str] = {
     "joe": "joseph",
@@ -68,82 +68,6 @@ NICKNAMES: dict[str, str] = {
     "jen": "jennifer",
     "vlad": "vladimir",
 }
-# Spelling variants that transliteration from Cyrillic, Arabic, Chinese... produces; applied to
-# surname keys only, in order. Word-final -iy/-yy/-ii/-yi all render the same sound.
-_TRANSLIT_RULES: tuple[tuple[re.Pattern[str], str], ...] = (
-    (re.compile(r"(?:iy|yy|ii|yi|ij)$"), "y"),
-    (re.compile(r"ph"), "f"),
-    (re.compile(r"kh"), "h"),
-    (re.compile(r"q(?!u)"), "k"),
-    (re.compile(r"w"), "v"),
-    (re.compile(r"(.)\1+"), r"\1"),
-)
-_TOKEN = re.compile(r"[^\W_](?:[\w'’\-]*[^\W_])?")
-
-
-# Latin letters that carry their mark in the letter itself, so decomposition leaves them as
-# they are; writers drop the mark as often as the accents ("Aydın" / "Aydin"). The store's
-# data.fts.name_key folds the same letters (it may not import this module).
-_UNMARKED = str.maketrans("ıłŁøØđĐ", "ilLoOdD")
-
-
-def fold(text: str) -> str:
-    """Casefold and strip accents; letters of scripts without accents are kept as they are."""
-    if text.isascii():
-        return text.casefold()  # nothing to strip: the common case, kept cheap
-    decomposed = unicodedata.normalize("NFKD", text.translate(_UNMARKED))
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
-
-
-@lru_cache(maxsize=4096)
-def _name_tokens(name: str) -> tuple[str, ...]:
-    """Folded name tokens with leading titles, possessives and apostrophes removed.
-
-    Cached: a /who_said query is compared with dozens of candidate names, and the store's
-    speaker matching meets the same names over and over.
-    """
-    tokens = [t.replace("’", "'") for t in _TOKEN.findall(fold(name))]
-    tokens = [t[:-2] if t.endswith("'s") else t for t in tokens]
-    tokens = [t.replace("'", "") for t in tokens if t]
-    while len(tokens) > 1 and tokens[0] in TITLE_WORDS:
-        tokens.pop(0)
-    return tuple(tokens)
-
-
-def _words(tokens: tuple[str, ...]) -> tuple[str, ...]:
-    """Name tokens with hyphenated ones split: writers drop a name's hyphen as often as they
-    keep it ("Asante-Bright", "Asante Bright"), so keys must not depend on it."""
-    return tuple(word for token in tokens for word in token.split("-") if word)
-
-
-def normalize_name(name: str) -> str:
-    """Case- and accent-free name without leading titles, hyphens read as spaces (as the
-    store's own keys read them): "Dr. José Núñez" → "jose nunez", "Asante-Bright" → "asante
-    bright"."""
-    return " ".join(_words(_name_tokens(name)))
-
-
-def _surname(tokens: tuple[str, ...]) -> str:
-    while len(tokens) > 1 and tokens[-1] in NAME_SUFFIXES:
-        tokens = tokens[:-1]
-    return tokens[-1] if tokens else ""
-
-
-@lru_cache(maxsize=4096)
-def _translit_key(token: str) -> str:
-    # Cached like _name_tokens: six substitutions per surname, for every candidate compared.
-    for pattern, replacement in _TRANSLIT_RULES:
-        token = pattern.sub(replacement, token)
-    return token
-
-
-def surname_key(name: str) -> str:
-    """The last name as a matching key: folded, and with transliteration variants merged.
-
-    "Volodymyr Zelenskyy", "Zelenskiy" and "President Zelensky" all give "zelensky"; "" when
-    the name has no word at all.
-    """
-    return _translit_key(_surname(_words(_name_tokens(name))))
 
 
 def _edit_distance(a: str, b: str, limit: int) -> int:
@@ -185,7 +109,7 @@ def _edit_distance(a: str, b: str, limit: int) -> int:
 def _surnames_match(a: str, b: str) -> bool:
     if a == b:
         return True
-    ka, kb = _translit_key(a), _translit_key(b)
+    ka, kb = translit_key(a), translit_key(b)
     if ka == kb:
         return True
     # a typo or an unlisted spelling variant, tolerated only in long names where it cannot
@@ -210,14 +134,14 @@ def same_person(a: str, b: str) -> bool:
     given names, when both names have one, must be compatible. A bare surname matches any
     full name with that surname: within a news archive "Putin" is Vladimir Putin.
     """
-    ta, tb = _name_tokens(a), _name_tokens(b)
+    ta, tb = name_tokens(a), name_tokens(b)
     if not ta or not tb:
         return False
-    sa, sb = _surname(ta), _surname(tb)
+    sa, sb = last_name(ta), last_name(tb)
     if not _surnames_match(sa, sb):
         # the hyphen of a double surname dropped on one side: "Asante Bright" and "Kwame
         # Asante-Bright", word for word the same
-        words_a, words_b = _words(ta), _words(tb)
+        words_a, words_b = name_words(ta), name_words(tb)
         if (words_a, words_b) == (ta, tb):
             return False  # no hyphen on either side: different surnames
         shorter, longer = sorted((words_a, words_b), key=len)
@@ -253,7 +177,7 @@ def name_match_score(query: str, name: str, *, floor: float = 0.0) -> float:
     below `floor` may come back as 0.0: the edit distances are then cut off early, which keeps
     scoring dozens of candidates cheap.
     """
-    tq, tn = _name_tokens(query), _name_tokens(name)
+    tq, tn = name_tokens(query), name_tokens(name)
     if not tq or not tn:
         return 0.0
     if tq == tn:
@@ -263,7 +187,7 @@ def name_match_score(query: str, name: str, *, floor: float = 0.0) -> float:
     least = floor / _FUZZY_WEIGHT
     fuzzy = max(
         _similarity(" ".join(tq), " ".join(tn), least),
-        _similarity(tq[-1], _surname(tn), least),
+        _similarity(tq[-1], last_name(tn), least),
     )
     score = _FUZZY_WEIGHT * fuzzy
     if len(tq) > 1 and len(tn) > 1 and not _given_names_compatible(tq[0], tn[0]):

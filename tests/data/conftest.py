@@ -9,10 +9,7 @@ import pytest
 from newsbot.data.models import NewArticle, NewQuote, NewSummary, SpeakerCandidate
 from newsbot.data.store import Store
 
-
-def name_key(name: str) -> str:
-    """A tiny stand-in for summaries.speakers.normalize_name (the store must not import it)."""
-    return " ".join(name.casefold().replace(".", " ").replace("-", " ").split())
+from newsbot.names import normalize_name, surname_key
 
 
 def test_matcher(name: str, candidates: Sequence[SpeakerCandidate]) -> int | None:
@@ -20,10 +17,10 @@ def test_matcher(name: str, candidates: Sequence[SpeakerCandidate]) -> int | Non
 
     Enough to keep Joe and Hunter Biden apart while merging "Putin" into "Vladimir Putin".
     """
-    key = name_key(name)
+    key = normalize_name(name)
     for candidate in candidates:
         for alias in (candidate.name, *candidate.aliases):
-            other = name_key(alias)
+            other = normalize_name(alias)
             if key == other:
                 return candidate.id
             if " " not in key and other.split()[-1] == key:
@@ -57,8 +54,8 @@ def quote(
     role: str | None = None,
     start: int = 0,
 ) -> NewQuote:
-    """A NewQuote whose key and surname come from the stand-in name normaliser."""
-    key = name_key(speaker) if speaker else None
+    """A NewQuote whose key and surname are the ingest's (newsbot.names)."""
+    key = normalize_name(speaker) if speaker else None
     return NewQuote(
         start=start,
         end=start + len(text) + 2,
@@ -67,7 +64,7 @@ def quote(
         speaker=speaker,
         role=role,
         speaker_key=key,
-        speaker_surname=key.split()[-1] if key else None,
+        speaker_surname=surname_key(speaker) if speaker else None,
     )
 
 
