@@ -43,7 +43,7 @@ from newsbot.bot.services import Services
 from newsbot.bot.settings import load_settings
 from newsbot.bot.telegram_app import build_application, on_shutdown, on_startup
 from newsbot.data.bundled import sample_article_paths
-from newsbot.handlers.digest import DigestService
+from newsbot.handlers.commands.digest import DigestService
 from newsbot.handlers.replies import Reply
 from newsbot.handlers.requests import Caller, Request
 

@@ -46,8 +46,8 @@ if __package__ in (None, ""):
 
 from newsbot.data.models import NewArticle, NewQuote, NewSummary
 from newsbot.data.store import Store
-from newsbot.handlers.ingest import Ingestor
-from newsbot.handlers.speaker_match import match_speaker
+from newsbot.handlers.ingestion.ingestor import Ingestor
+from newsbot.handlers.ingestion.speaker_match import match_speaker
 from newsbot.summaries.article import analyze_article
 from newsbot.summaries.clean import clean_article
 from newsbot.summaries.quotes import extract_quotes

@@ -57,9 +57,9 @@ if __package__ in (None, ""):
 from newsbot.bot.services import Services
 from newsbot.bot.settings import load_settings
 from newsbot.data.store import Store, content_hash
+from newsbot.handlers.commands.router import FAILURE
+from newsbot.handlers.ingestion.speaker_match import match_speaker
 from newsbot.handlers.requests import Caller, Request
-from newsbot.handlers.router import FAILURE
-from newsbot.handlers.speaker_match import match_speaker
 
 from bench import corpus
 from bench.machine import machine_line, peak_rss_mb, percentile, print_table, verdict

@@ -21,7 +21,7 @@ from pathlib import Path
 
 from newsbot.data.bundled import sample_article_paths
 from newsbot.data.models import NewArticle, NewQuote, NewSummary
-from newsbot.handlers.urls import canonicalize
+from newsbot.handlers.ingestion.urls import canonicalize
 from newsbot.summaries.article import analyze_article
 from newsbot.summaries.clean import clean_article
 from newsbot.summaries.quotes import Quote, extract_quotes

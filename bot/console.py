@@ -13,10 +13,10 @@ from typing import TextIO
 
 from newsbot.bot.services import Services
 from newsbot.data.bundled import sample_article_paths
-from newsbot.handlers.formatting import html_to_text
+from newsbot.handlers.commands.formatting import html_to_text
+from newsbot.handlers.commands.router import parse_command
 from newsbot.handlers.replies import Button, Reply
 from newsbot.handlers.requests import Caller, Request
-from newsbot.handlers.router import parse_command
 
 CONSOLE_CALLER = Caller(
     user_id=None,

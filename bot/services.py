@@ -7,10 +7,10 @@ from dataclasses import dataclass
 
 from newsbot.bot.settings import Settings
 from newsbot.data.store import Store
-from newsbot.handlers.ingest import Ingestor
-from newsbot.handlers.router import Newsbot
+from newsbot.handlers.commands.router import Newsbot
+from newsbot.handlers.ingestion.ingestor import Ingestor
+from newsbot.handlers.ingestion.speaker_match import match_speaker
 from newsbot.handlers.runtime import Runtime
-from newsbot.handlers.speaker_match import match_speaker
 
 # Text processing is CPU-bound Python; two workers match the two cores newsbot is sized for
 # and leave the event loop's thread free to answer commands.

@@ -17,10 +17,10 @@ from newsbot.bot.rate_limit import NewsbotRateLimiter
 from newsbot.bot.services import Services
 from newsbot.bot.settings import Settings
 from newsbot.bot.telegram_io import TelegramSender, caller_of, request_of, send_reply
-from newsbot.handlers.digest import DigestService
-from newsbot.handlers.feed_poll import FeedPoller
+from newsbot.handlers.commands.digest import DigestService
+from newsbot.handlers.commands.router import BY_NAME, FAILURE, parse_command, visible_commands
+from newsbot.handlers.ingestion.feed_poll import FeedPoller
 from newsbot.handlers.replies import Reply
-from newsbot.handlers.router import BY_NAME, FAILURE, parse_command, visible_commands
 from telegram import (
     BotCommand,
     BotCommandScopeChat,

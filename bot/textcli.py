@@ -17,7 +17,8 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import IO, Any
 
-from newsbot.handlers.sources import SourceError, decode_bytes, require_words
+from newsbot.handlers.ingestion.decoding import decode_bytes
+from newsbot.handlers.ingestion.drafts import SourceError, require_words
 from newsbot.summaries.clean import clean_article
 from newsbot.summaries.language import detect_language
 from newsbot.summaries.quotes import Quote, extract_quotes

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from newsbot.handlers.formatting import split_html
+from newsbot.handlers.commands.formatting import split_html
 
 # Telegram rejects callback data longer than 64 bytes.
 CALLBACK_DATA_LIMIT = 64

@@ -6,16 +6,6 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
 
-def whole_number(text: str, max_digits: int = 12) -> int | None:
-    """`text` as a non-negative integer of at most `max_digits` digits, else None.
-
-    str.isdigit() also accepts "²" and "⁵", which int() then refuses; isdecimal() accepts
-    exactly the digits int() reads (Arabic-Indic ones too). The cap keeps ids within SQLite's
-    integers.
-    """
-    return int(text) if text.isdecimal() and len(text) <= max_digits else None
-
-
 async def _never_admin() -> bool:
     return False
 

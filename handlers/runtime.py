@@ -11,7 +11,7 @@ from typing import ParamSpec, TypeVar
 from zoneinfo import ZoneInfo
 
 from newsbot.data.store import Store
-from newsbot.handlers.ingest import Ingestor
+from newsbot.handlers.ingestion.ingestor import Ingestor
 
 P = ParamSpec("P")
 T = TypeVar("T")

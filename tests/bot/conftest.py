@@ -21,7 +21,7 @@ import pytest
 from newsbot.bot.services import Services
 from newsbot.bot.settings import Settings
 from newsbot.bot.telegram_app import NewsbotApp, build_application
-from newsbot.handlers.digest import DigestService
+from newsbot.handlers.commands.digest import DigestService
 from telegram import Update
 from telegram.ext import ContextTypes
 

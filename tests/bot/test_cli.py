@@ -19,7 +19,8 @@ from pathlib import Path
 import pytest
 from newsbot.bot.cli import main
 from newsbot.data.bundled import sample_article_paths
-from newsbot.handlers.sources import NO_WORDS_REASON, SPACELESS_REASON, SourceError, decode_bytes
+from newsbot.handlers.ingestion.decoding import decode_bytes
+from newsbot.handlers.ingestion.drafts import NO_WORDS_REASON, SPACELESS_REASON, SourceError
 
 TEXT = (
     "Harbour bridge reopens after repairs\n\n"

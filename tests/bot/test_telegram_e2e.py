@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pytest
 from newsbot.bot.services import Services
-from newsbot.handlers.router import EXPIRED_BUTTON
+from newsbot.handlers.commands.router import EXPIRED_BUTTON
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from tests.bot.conftest import ADMIN, SECOND_ADMIN, BotUnderTest, bot_settings

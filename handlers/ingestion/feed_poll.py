@@ -12,7 +12,7 @@ from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 
 from newsbot.data.models import Feed
-from newsbot.handlers.formatting import esc
+from newsbot.handlers.commands.formatting import esc
 from newsbot.handlers.runtime import Runtime
 
 log = logging.getLogger(__name__)
@@ -52,12 +52,7 @@ class FeedPoller:
 
     async def _poll(self, feed: Feed) -> int:
         report = await self._rt.ingestor.ingest_feed(feed.url, allow_private=False, feed_id=feed.id)
-        feed_errors = [
-            i.reason or "failed"
-            for i in report.items
-            if i.status == "rejected" and i.source == feed.url
-        ]
-        error = feed_errors[0] if feed_errors and not report.added else None
+        error = report.feed_failure.reason if report.feed_failure is not None else None
         await self._rt.store.record_feed_check(feed.id, error=error)
         if error is None:
             if report.added:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from newsbot.handlers.formatting import (
+from newsbot.handlers.commands.formatting import (
     MESSAGE_LIMIT,
     esc,
     html_to_text,
@@ -143,7 +143,7 @@ def test_dates_need_no_glibc_only_strftime_directives() -> None:
     from datetime import UTC, datetime
     from zoneinfo import ZoneInfo
 
-    from newsbot.handlers.formatting import format_date, format_moment
+    from newsbot.handlers.commands.formatting import format_date, format_moment
 
     moment = datetime(2026, 12, 2, 7, 5, tzinfo=UTC)
     assert format_date(moment, ZoneInfo("UTC")) == "2 Dec 2026"

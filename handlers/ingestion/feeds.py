@@ -1,7 +1,7 @@
 """Recognising and parsing RSS/Atom feeds from bytes newsbot fetched itself.
 
 feedparser can fetch URLs and open local files when handed a string, so it only ever gets a
-BytesIO here: the safe, size-limited fetch in handlers.fetch stays the only way out.
+BytesIO here: the safe, size-limited fetch in handlers.ingestion.fetch stays the only way out.
 """
 
 from __future__ import annotations
@@ -9,6 +9,7 @@ from __future__ import annotations
 import calendar
 import hashlib
 import io
+import re
 import time
 import xml.sax
 from dataclasses import dataclass
@@ -16,12 +17,15 @@ from datetime import UTC, datetime
 from typing import Any
 
 import feedparser
-from newsbot.handlers.sources import html_to_text
-from newsbot.handlers.urls import UrlError, validate_url
+from newsbot.handlers.ingestion.extract import html_to_text
+from newsbot.handlers.ingestion.urls import UrlError, validate_url
 
 # Markers of a feed's root element; checked near the start of the body.
 _FEED_ROOTS = (b"<rss", b"<feed", b"<rdf:rdf")
 _FEED_MIME_HINTS = ("rss", "atom", "xml", "rdf")
+# A numeric character reference, decimal or hex (at most 8 digits: past that it is invalid).
+_CHAR_REF = re.compile(rb"&#(?:[xX]([0-9a-fA-F]{1,8})|([0-9]{1,8}));")
+_REPLACEMENT_REF = b"&#xFFFD;"
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,7 +73,7 @@ def looks_like_feed(content_type: str, body: bytes) -> bool:
 def parse_feed(body: bytes, *, url: str, max_entries: int) -> ParsedFeed:
     """Parse at most `max_entries` entries; raises MalformedFeedError if it is not a feed."""
     parsed: Any = feedparser.parse(
-        io.BytesIO(body),
+        io.BytesIO(_valid_char_refs(body)),
         response_headers={"content-location": url, "content-type": "application/xml"},
         sanitize_html=True,
     )
@@ -86,6 +90,24 @@ def parse_feed(body: bytes, *, url: str, max_entries: int) -> ParsedFeed:
         )
     title = str(parsed.feed.get("title") or "").strip() or None
     return ParsedFeed(title=title, entries=entries)
+
+
+def _valid_char_refs(body: bytes) -> bytes:
+    """The body with references to no character (a surrogate, past U+10FFFF) as U+FFFD.
+
+    feedparser raises ValueError on them instead of reporting a broken feed; a browser shows
+    the replacement character, and so does newsbot.
+    """
+
+    def valid(match: re.Match[bytes]) -> bytes:
+        code = int(match[1], 16) if match[1] else int(match[2])
+        if code > 0x10FFFF or 0xD800 <= code <= 0xDFFF:
+            return _REPLACEMENT_REF
+        return match[0]
+
+    if b"&#" not in body:
+        return body
+    return _CHAR_REF.sub(valid, body)
 
 
 def _problem(parsed: Any) -> str:

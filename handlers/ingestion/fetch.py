@@ -16,7 +16,7 @@ from typing import Protocol
 from urllib.parse import urljoin, urlsplit
 
 import httpx
-from newsbot.handlers.urls import UrlError, validate_url
+from newsbot.handlers.ingestion.urls import UrlError, validate_url
 
 PROJECT_URL = "https://github.com/newsbot/newsbot"
 _REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
@@ -34,7 +34,7 @@ USER_AGENT = f"newsbot/{_package_version()} (+{PROJECT_URL})"
 
 
 class FetchLimits(Protocol):
-    """The limits a fetch obeys (IngestLimits in handlers.ingest provides them)."""
+    """The limits a fetch obeys (IngestLimits in handlers.ingestion.limits provides them)."""
 
     @property
     def max_bytes(self) -> int: ...

@@ -6,26 +6,25 @@ import json
 from datetime import UTC, datetime
 
 import pytest
-from newsbot.handlers.sources import (
+from newsbot.handlers.ingestion.decoding import (
     BINARY_REASON,
     CONTROL_REASON,
+    UTF16_REASON,
+    decode_bytes,
+)
+from newsbot.handlers.ingestion.drafts import (
     NO_WORDS_REASON,
     SPACELESS_REASON,
-    UTF16_REASON,
     ArticleDraft,
     Decoded,
     Rejection,
     SourceError,
     count_words,
-    decode_bytes,
-    draft_from_html,
-    draft_from_markdown,
     draft_from_text,
-    drafts_from_bytes,
-    html_to_text,
-    outlet_from_page_title,
     parse_datetime,
 )
+from newsbot.handlers.ingestion.extract import draft_from_html, html_to_text, outlet_from_page_title
+from newsbot.handlers.ingestion.formats import draft_from_markdown, drafts_from_bytes
 
 from tests.handlers.conftest import LIBRARY_TEXT, MARKET_TEXT, STORM_TEXT, page_html
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
-from newsbot.handlers.feeds import MalformedFeedError, looks_like_feed, parse_feed
+from newsbot.handlers.ingestion.feeds import MalformedFeedError, looks_like_feed, parse_feed
 
 from tests.handlers.conftest import LIBRARY_TEXT, page_html, rss_feed
 
@@ -124,3 +124,21 @@ def test_valid_empty_feed_has_no_entries() -> None:
     feed = parse_feed(body, url="https://x.example/rss", max_entries=5)
     assert feed.title == "Quiet"
     assert feed.entries == ()
+
+
+@pytest.mark.parametrize("reference", [b"&#xD800;", b"&#55296;", b"&#x110000;", b"&#99999999;"])
+def test_a_character_reference_no_text_can_hold_is_a_replacement_character(
+    reference: bytes,
+) -> None:
+    # feedparser raises ValueError on these (chr() of a surrogate or past U+10FFFF).
+    body = (
+        b'<rss version="2.0"><channel><title>Ledger</title><item><title>Odd '
+        + reference
+        + b" title</title><link>https://ledger.example/odd</link><description>Some "
+        + reference
+        + b" words.</description></item></channel></rss>"
+    )
+    feed = parse_feed(body, url=BASE, max_entries=5)
+    [entry] = feed.entries
+    assert entry.title == "Odd \ufffd title"
+    assert entry.text == "Some \ufffd words."

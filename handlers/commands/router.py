@@ -12,13 +12,13 @@ import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
-from newsbot.handlers import admin, articles, digest, who_said
-from newsbot.handlers.articles import UsageError
-from newsbot.handlers.formatting import esc
+from newsbot.handlers.commands import admin, articles, digest, who_said
+from newsbot.handlers.commands.args import UsageError, whole_number
+from newsbot.handlers.commands.formatting import esc
+from newsbot.handlers.commands.throttle import Throttle
 from newsbot.handlers.replies import Reply
-from newsbot.handlers.requests import Caller, Request, whole_number
+from newsbot.handlers.requests import Caller, Request
 from newsbot.handlers.runtime import Runtime
-from newsbot.handlers.throttle import Throttle
 
 log = logging.getLogger(__name__)
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import os
 import threading
 import tracemalloc
@@ -21,13 +22,10 @@ from aiohttp import web
 from aiohttp.test_utils import BaseTestServer, TestServer
 from newsbot.data.models import NewArticle, NewQuote, NewSummary
 from newsbot.data.store import Store
-from newsbot.handlers.ingest import (
-    FULL_ENTRY_WORDS,
-    IngestItem,
-    IngestLimits,
-    Ingestor,
-    IngestReport,
-)
+from newsbot.handlers.ingestion.feed_reader import FULL_ENTRY_WORDS
+from newsbot.handlers.ingestion.ingestor import Ingestor
+from newsbot.handlers.ingestion.limits import IngestLimits
+from newsbot.handlers.ingestion.outcomes import IngestItem, IngestReport
 from newsbot.summaries.article import ArticleAnalysis, analyze_article
 from newsbot.summaries.summarize import DEFAULT_ALGORITHM
 
@@ -210,7 +208,7 @@ async def test_without_an_executor_the_default_one_is_used(store: Store) -> None
 
 
 async def test_an_analyzer_crash_rejects_the_item_and_the_batch_goes_on(
-    store: Store, tmp_path: Path
+    store: Store, tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
     def fragile(text: str, **options: object) -> ArticleAnalysis:
         if "Harrowgate" in text:
@@ -225,8 +223,12 @@ async def test_an_analyzer_crash_rejects_the_item_and_the_batch_goes_on(
     crashed = report.items[0]
     assert crashed.source == str(tmp_path / "a-library.txt")
     assert crashed.title == "Library reopens"
-    assert crashed.reason == "newsbot failed while analysing this article; it was not stored"
+    assert crashed.reason == "newsbot hit an unexpected error with this item; it was not stored"
     assert await store.count_articles() == 1
+    # A crash turned into a polite reply is still a crash: logged at ERROR with its traceback.
+    [record] = [r for r in caplog.records if r.levelno >= logging.ERROR]
+    assert record.exc_info is not None
+    assert str(record.exc_info[1]) == "bug in the quote extractor"
 
 
 async def test_a_slow_analysis_is_abandoned_after_the_time_limit(store: Store) -> None:

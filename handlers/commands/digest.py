@@ -21,10 +21,10 @@ from functools import lru_cache
 from zoneinfo import ZoneInfo, available_timezones
 
 from newsbot.data.models import ArticleListing, Chat
-from newsbot.handlers import views
-from newsbot.handlers.articles import UsageError
+from newsbot.handlers.commands import views
+from newsbot.handlers.commands.args import UsageError
+from newsbot.handlers.commands.formatting import MESSAGE_LIMIT, esc, format_moment, plain_length
 from newsbot.handlers.delivery import ChatMovedError, ChatUnavailableError, DeliveryError, Sender
-from newsbot.handlers.formatting import MESSAGE_LIMIT, esc, format_moment, plain_length
 from newsbot.handlers.replies import Reply
 from newsbot.handlers.requests import Request
 from newsbot.handlers.runtime import Runtime

@@ -5,14 +5,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from newsbot.data.fts import match_expression
 from newsbot.data.models import Article
 from newsbot.data.store import SEARCH_WINDOW
-from newsbot.handlers import views
-from newsbot.handlers.formatting import esc, format_date, truncate
-from newsbot.handlers.paging import Page, more_button
+from newsbot.handlers.commands import views
+from newsbot.handlers.commands.args import UsageError, check_query, whole_number
+from newsbot.handlers.commands.formatting import esc, format_date, truncate
+from newsbot.handlers.commands.paging import Page, more_button
 from newsbot.handlers.replies import Button, Reply
-from newsbot.handlers.requests import Request, whole_number
+from newsbot.handlers.requests import Request
 from newsbot.handlers.runtime import Runtime
 from newsbot.summaries.summarize import ALGORITHMS, summarize
 
@@ -22,26 +22,6 @@ SEARCH_PAGE = 5
 SUMMARY_DEFAULT = 3
 SUMMARY_MAX = 10
 MATCH_CHOICES = 5
-QUERY_MAX_CHARS = 200
-
-
-class UsageError(ValueError):
-    """The arguments cannot be understood; the message tells the user what to send instead."""
-
-
-def check_query(words: str, usage: str) -> str:
-    """Reject empty or oversized free-text arguments with a friendly explanation."""
-    words = " ".join(words.split())
-    if not words:
-        raise UsageError(usage)
-    if len(words) > QUERY_MAX_CHARS:
-        raise UsageError(
-            f"That is {len(words)} characters — please search with at most "
-            f"{QUERY_MAX_CHARS} (a few distinctive words work best)."
-        )
-    if match_expression(words) is None:
-        raise UsageError(f"Search needs words with letters or digits. {usage}")
-    return words
 
 
 async def latest(rt: Runtime, request: Request) -> Reply:

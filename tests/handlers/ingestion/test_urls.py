@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from newsbot.handlers.urls import UrlError, canonicalize, has_scheme, validate_url
+from newsbot.handlers.ingestion.urls import UrlError, canonicalize, has_scheme, validate_url
 
 
 @pytest.mark.parametrize(

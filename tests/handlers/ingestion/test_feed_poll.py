@@ -16,8 +16,9 @@ from zoneinfo import ZoneInfo
 import httpx
 import pytest
 from newsbot.data.store import Store
-from newsbot.handlers.feed_poll import REMIND_EVERY, FeedPoller
-from newsbot.handlers.ingest import Ingestor
+from newsbot.handlers.ingestion.feed_poll import REMIND_EVERY, FeedPoller
+from newsbot.handlers.ingestion.ingestor import Ingestor
+from newsbot.handlers.ingestion.outcomes import FeedFailure, FeedProblem
 from newsbot.handlers.runtime import Runtime
 
 from tests.handlers.conftest import LIBRARY_TEXT, MARKET_TEXT, STORM_TEXT, page_html
@@ -137,3 +138,33 @@ async def test_due_feeds_are_polled_side_by_side(runtime: Runtime, store: Store,
     admins = Admins()
     assert await FeedPoller(runtime, admins).run_due(datetime.now(UTC)) == 2
     assert admins.told == []
+
+
+async def test_an_entry_that_fails_is_no_feed_failure_even_at_the_feeds_own_address(
+    runtime: Runtime, store: Store, web: Web
+) -> None:
+    # The entry links back to the feed itself, so its rejected item carries the feed's URL
+    # as its source: only a typed feed failure tells the two apart.
+    url = f"{SITES[0]}/feed.xml"
+    web.feeds[SITES[0]] = ["feed.xml"]
+    await store.add_feed(url, interval_minutes=5, added_by=None)
+    admins = Admins()
+    report = await runtime.ingestor.ingest_feed(url, allow_private=False, feed_id=1)
+    assert [(i.source, i.status) for i in report.items] == [(url, "rejected")]
+    assert report.feed_failure is None
+    await FeedPoller(runtime, admins).run_due(datetime.now(UTC) + timedelta(minutes=6))
+    assert admins.told == []
+    (feed,) = await store.list_feeds()
+    assert feed.failures == 0 and feed.last_error is None
+
+
+async def test_a_feed_failure_says_what_kind_it_is(runtime: Runtime, web: Web) -> None:
+    url = f"{SITES[0]}/feed.xml"
+    web.broken.add(SITES[0])
+    down = await runtime.ingestor.ingest_feed(url, allow_private=False)
+    assert down.feed_failure is not None
+    assert down.feed_failure.problem is FeedProblem.UNREACHABLE
+    page = await runtime.ingestor.ingest_feed(f"{SITES[0]}/storm", allow_private=False)
+    assert page.feed_failure == FeedFailure(
+        FeedProblem.NOT_A_FEED, "this address is a web page, not an RSS or Atom feed"
+    )

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import pytest
 from newsbot.bot.services import Services
+from newsbot.handlers.commands.router import EXPIRED_BUTTON, parse_command
 from newsbot.handlers.replies import Reply
 from newsbot.handlers.requests import Attachment, Caller, Request
-from newsbot.handlers.router import EXPIRED_BUTTON, parse_command
 
 from tests.fakes.telegram_html import parse_html, trim, utf16_len
 

@@ -1,6 +1,6 @@
 """Per-user flood protection."""
 
-from newsbot.handlers.throttle import Throttle
+from newsbot.handlers.commands.throttle import Throttle
 
 
 class Clock:

@@ -7,8 +7,14 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from newsbot.data.models import Chat
-from newsbot.handlers.articles import UsageError
-from newsbot.handlers.digest import due_slot, next_run, parse_time, resolve_timezone, scheduled_at
+from newsbot.handlers.commands.args import UsageError
+from newsbot.handlers.commands.digest import (
+    due_slot,
+    next_run,
+    parse_time,
+    resolve_timezone,
+    scheduled_at,
+)
 
 UTC_ZONE = ZoneInfo("UTC")
 

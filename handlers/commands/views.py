@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from zoneinfo import ZoneInfo
 
 from newsbot.data.models import ArticleListing, QuoteRow, SearchHit, Speaker, Stats
-from newsbot.handlers.formatting import esc, format_date, link, truncate
+from newsbot.handlers.commands.formatting import esc, format_date, link, truncate
 
 QUOTE_PREVIEW_CHARS = 400
 CARD_SUMMARY_CHARS = 600

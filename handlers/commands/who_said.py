@@ -11,10 +11,10 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from newsbot.data.models import Speaker
-from newsbot.handlers import views
-from newsbot.handlers.articles import check_query
-from newsbot.handlers.formatting import esc, truncate
-from newsbot.handlers.paging import Page, more_button
+from newsbot.handlers.commands import views
+from newsbot.handlers.commands.args import check_query
+from newsbot.handlers.commands.formatting import esc, truncate
+from newsbot.handlers.commands.paging import Page, more_button
 from newsbot.handlers.replies import Button, Reply
 from newsbot.handlers.requests import Request
 from newsbot.handlers.runtime import Runtime

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from newsbot.handlers.paging import Page, more_button
+from newsbot.handlers.commands.paging import Page, more_button
 
 
 def test_range_labels() -> None:

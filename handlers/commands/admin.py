@@ -8,15 +8,15 @@ import socket
 from urllib.parse import urlsplit
 
 from newsbot.data.errors import DuplicateFeedError
-from newsbot.handlers import views
-from newsbot.handlers.articles import UsageError
-from newsbot.handlers.fetch import is_public_address
-from newsbot.handlers.formatting import esc, truncate
-from newsbot.handlers.ingest import IngestItem, IngestReport
+from newsbot.handlers.commands import views
+from newsbot.handlers.commands.args import UsageError, whole_number
+from newsbot.handlers.commands.formatting import esc, truncate
+from newsbot.handlers.ingestion.fetch import is_public_address
+from newsbot.handlers.ingestion.outcomes import IngestItem, IngestReport
+from newsbot.handlers.ingestion.urls import UrlError, canonicalize
 from newsbot.handlers.replies import Reply
-from newsbot.handlers.requests import Request, whole_number
+from newsbot.handlers.requests import Request
 from newsbot.handlers.runtime import Runtime
-from newsbot.handlers.urls import UrlError, canonicalize
 
 ADD_USAGE = (
     "Send /add followed by the article text (first line = title), or reply /add to a message, "

@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 from newsbot.data.models import ArticleListing, QuoteRow, SearchHit
-from newsbot.handlers.views import (
+from newsbot.handlers.commands.views import (
     article_card,
     quote_entry,
     search_hit,

@@ -10,7 +10,7 @@ import pytest
 from aiohttp import web
 from aiohttp.test_utils import BaseTestServer, TestServer
 from aiohttp.typedefs import Handler
-from newsbot.handlers.fetch import (
+from newsbot.handlers.ingestion.fetch import (
     USER_AGENT,
     BlockedAddressError,
     FetchError,
